@@ -1,0 +1,123 @@
+// Command wfm is the world-foundation-model platform's command line: one binary, one file per
+// subcommand in this folder. Subcommands stay thin: they parse flags, call the packages that do
+// the work, and print results (as text, or as JSON with --json).
+//
+// Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// global holds the flags every subcommand shares.
+var global struct {
+	backend string
+	json    bool
+	verbose bool
+}
+
+var rootCmd = &cobra.Command{
+	Use:   "wfm",
+	Short: "wfm: world foundation models for physical AI",
+	Long: `wfm trains, runs and measures world foundation models: video tokenizers, diffusion and
+autoregressive world models, guardrails, data curation and benchmarks, on CPU or GPU.
+
+The compute backend is chosen with --backend (or $WFM_BACKEND): auto picks CUDA when an NVIDIA
+device and a PJRT CUDA plugin are present, else the pure-Go backend. Run 'wfm doctor' to see what
+this machine has.`,
+	SilenceUsage:  true,
+	SilenceErrors: true,
+	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+		level := slog.LevelInfo
+		if global.verbose {
+			level = slog.LevelDebug
+		}
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+		return nil
+	},
+}
+
+func init() {
+	pf := rootCmd.PersistentFlags()
+	pf.StringVar(&global.backend, "backend", "", "compute backend: auto, go or cuda (default $WFM_BACKEND, then auto)")
+	pf.BoolVar(&global.json, "json", false, "print results as JSON on stdout")
+	pf.BoolVarP(&global.verbose, "verbose", "v", false, "debug logging on stderr")
+	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+	})
+}
+
+// usageError marks a wrong command line (exit code 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error for a command's own argument checks.
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// printResult writes v as indented JSON when --json is set, and otherwise calls human.
+func printResult(w io.Writer, v any, human func(io.Writer) error) error {
+	if global.json {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	return human(w)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	rootCmd.SetArgs(args)
+	rootCmd.SetOut(stdout)
+	rootCmd.SetErr(stderr)
+	cmd, err := rootCmd.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "wfm: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(cmd, err) {
+		return exitUsage
+	}
+	return exitFail
+}
+
+// isCobraUsage recognizes the argument errors cobra itself returns (unknown command, wrong
+// number of arguments), which do not pass through the flag error function.
+func isCobraUsage(cmd *cobra.Command, err error) bool {
+	if cmd == nil {
+		return false
+	}
+	for _, prefix := range []string{"unknown command", "accepts ", "requires at least", "requires at most",
+		"accepts between", "invalid argument", "unknown flag", "unknown shorthand"} {
+		if strings.HasPrefix(err.Error(), prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// runCLI runs the wfm command line in-process with every flag back at its default, since cobra
+// keeps flag values between executions.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var reset func(c *cobra.Command)
+	reset = func(c *cobra.Command) {
+		for _, fs := range []*pflag.FlagSet{c.Flags(), c.PersistentFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				_ = f.Value.Set(f.DefValue)
+				f.Changed = false
+			})
+		}
+		for _, sub := range c.Commands() {
+			reset(sub)
+		}
+	}
+	reset(rootCmd)
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"version"}, exitOK},
+		{[]string{"--help"}, exitOK},
+		{[]string{"no-such-command"}, exitUsage},
+		{[]string{"version", "--no-such-flag"}, exitUsage},
+		{[]string{"version", "extra-arg"}, exitUsage},
+		{[]string{"doctor", "--backend", "tpu"}, exitFail},
+	}
+	for _, tc := range tests {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != tc.want {
+			t.Errorf("wfm %s: exit %d, want %d (stderr %q)", strings.Join(tc.args, " "), code, tc.want, stderr)
+		}
+		if tc.want != exitOK && !strings.HasPrefix(stderr, "wfm: ") {
+			t.Errorf("wfm %s: stderr %q lacks an error message", strings.Join(tc.args, " "), stderr)
+		}
+	}
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		path := strings.Fields(c.CommandPath())[1:]
+		code, out, stderr := runCLI(t, append(path, "--help")...)
+		if code != exitOK || !strings.Contains(out, "Usage:") {
+			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", c.CommandPath(), code, out, stderr)
+		}
+		if c != rootCmd && c.Short == "" {
+			t.Errorf("%s has no short description", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			if sub.Name() != "help" && sub.Name() != "completion" {
+				walk(sub)
+			}
+		}
+	}
+	walk(rootCmd)
+}
+
+func TestDoctorJSON(t *testing.T) {
+	t.Setenv("WFM_BACKEND", "")
+	code, out, stderr := runCLI(t, "doctor", "--json", "--backend", "go")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r doctorReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("doctor --json is not JSON: %v\n%s", err, out)
+	}
+	if r.Backend.Name != "go" || r.CPU.Cores < 1 || r.MemoryMB.Total <= 0 || len(r.Tools) != 2 {
+		t.Fatalf("incomplete report: %+v", r)
+	}
+	if r.Version.Go == "" || r.Backend.Searched == nil {
+		t.Fatalf("missing version or plugin search list: %+v", r)
+	}
+}
+
+func TestDoctorCUDAUnavailableExplains(t *testing.T) {
+	t.Setenv("WFM_PJRT_PLUGIN", "/definitely/not/here.so")
+	code, out, _ := runCLI(t, "doctor", "--backend", "cuda")
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d", code, exitFail)
+	}
+	if !strings.Contains(out, "/definitely/not/here.so: no such file") {
+		t.Fatalf("doctor does not say what was missing:\n%s", out)
+	}
+}
