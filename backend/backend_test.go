@@ -99,7 +99,7 @@ func TestSelect(t *testing.T) {
 			if c.Name == CUDA && (c.Plugin == nil || c.Config != "xla:"+c.Plugin.Path) {
 				t.Fatalf("cuda choice without consistent plugin config: %+v", c)
 			}
-			if c.Name == Go && c.Config != "go" {
+			if c.Name == Go && c.Config != GoConfig {
 				t.Fatalf("go choice has config %q", c.Config)
 			}
 		})

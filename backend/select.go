@@ -17,11 +17,29 @@ const (
 	CUDA = "cuda"
 )
 
+// GoConfig is the configuration wfm starts the pure-Go backend with. "ops_sequential" runs the
+// ops of a graph one after another, each op still spreading its work over all cores. The
+// backend's default, running independent ops concurrently, can deadlock in compute v0.1.6: ops
+// running as pool workers call workerspool.Pool.Saturate, which waits for a free worker while
+// holding one, and with 2*GOMAXPROCS workers all held that way nothing finishes (seen on this
+// 2-core machine training a 2-layer transformer: every worker parked in Saturate).
+const GoConfig = "go:ops_sequential"
+
+// NewGo starts the pure-Go backend with [GoConfig]. Tests and tools that need the Go backend
+// explicitly use it rather than gobackend.New, which would pick the deadlock-prone default.
+func NewGo() (compute.Backend, error) {
+	b, err := compute.NewWithConfig(GoConfig)
+	if err != nil {
+		return nil, fmt.Errorf("backend: start go: %w", err)
+	}
+	return b, nil
+}
+
 // Choice is the outcome of backend selection: what was asked, what will run and why.
 type Choice struct {
 	Requested string `json:"requested"`
 	Name      string `json:"name"` // "go" or "cuda"
-	// Config is the GoMLX backend configuration string ("go", or "xla:<plugin path>").
+	// Config is the GoMLX backend configuration string ([GoConfig], or "xla:<plugin path>").
 	Config   string   `json:"config"`
 	Reason   string   `json:"reason"`
 	Plugin   *Plugin  `json:"plugin,omitempty"`
@@ -73,7 +91,7 @@ func Select(requested string, env Environment) (Choice, error) {
 
 	switch requested {
 	case Go:
-		c.Name, c.Config, c.Reason = Go, "go", "asked for"
+		c.Name, c.Config, c.Reason = Go, GoConfig, "asked for"
 	case CUDA:
 		if len(missing) > 0 {
 			return c, &UnavailableError{Missing: missing}
@@ -83,7 +101,7 @@ func Select(requested string, env Environment) (Choice, error) {
 		if len(missing) == 0 {
 			c.useCUDA("auto: NVIDIA device and CUDA plugin found")
 		} else {
-			c.Name, c.Config = Go, "go"
+			c.Name, c.Config = Go, GoConfig
 			c.Reason = "auto: " + strings.Join(missing, "; ")
 		}
 	default:

@@ -9,18 +9,18 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
 
+	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/train"
 )
 
 // Example fits y = 2x - 1 with a one-unit dense layer.
 func Example() {
-	backend, err := gobackend.New("")
+	goBackend, err := backend.NewGo()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func Example() {
 	cfg.Dir, cfg.Steps, cfg.WarmupSteps, cfg.LR, cfg.MinLR = dir, 300, 10, 0.05, 0.005
 	cfg.CheckpointEvery, cfg.Progress = 100, false
 
-	res, err := train.Run(context.Background(), backend, model.NewStore(), loss, data, cfg,
+	res, err := train.Run(context.Background(), goBackend, model.NewStore(), loss, data, cfg,
 		train.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	if err != nil {
 		log.Fatal(err)

@@ -6,17 +6,17 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/wfm-platform/wfm/backend"
 )
 
 // goBackend returns GoMLX's pure Go backend, the one the tests run on.
 func goBackend(t testing.TB) compute.Backend {
 	t.Helper()
-	b, err := gobackend.New("")
+	b, err := backend.NewGo()
 	if err != nil {
 		t.Fatalf("go backend: %v", err)
 	}

@@ -11,11 +11,11 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/wfm-platform/wfm/backend"
 
 	"github.com/wfm-platform/wfm/safetensors"
 )
@@ -336,7 +336,7 @@ func TestTensorConversionIsBitExact(t *testing.T) {
 // the store, then checks that a fresh store loaded from the file computes the very same next
 // step as the original: weights, step counter and RNG state all came back.
 func TestCheckpointResumesExactly(t *testing.T) {
-	backend, err := gobackend.New("")
+	goBackend, err := backend.NewGo()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestCheckpointResumesExactly(t *testing.T) {
 	if err := original.SetRNGStateFromSeed(7); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := model.CallOnce(backend, original, step); err != nil {
+	if _, err := model.CallOnce(goBackend, original, step); err != nil {
 		t.Fatal(err)
 	}
 
@@ -368,7 +368,7 @@ func TestCheckpointResumesExactly(t *testing.T) {
 	if err := SaveStore(path, original, nil); err != nil {
 		t.Fatal(err)
 	}
-	wantOut, err := model.CallOnce(backend, original, step)
+	wantOut, err := model.CallOnce(goBackend, original, step)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func TestCheckpointResumesExactly(t *testing.T) {
 	if err := LoadStore(path, resumed); err != nil {
 		t.Fatal(err)
 	}
-	gotOut, err := model.CallOnce(backend, resumed, step)
+	gotOut, err := model.CallOnce(goBackend, resumed, step)
 	if err != nil {
 		t.Fatal(err)
 	}
