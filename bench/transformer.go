@@ -1,0 +1,208 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/nn"
+)
+
+// Result is the outcome of a timed benchmark.
+type Result struct {
+	Name    string               `json:"name"`
+	Backend string               `json:"backend"` // the compute backend's name ("go", "xla", ...)
+	SIMD    bool                 `json:"simd"`    // binary built with GOEXPERIMENT=simd
+	Config  nn.TransformerConfig `json:"config"`
+	Batch   int                  `json:"batch"`
+	SeqLen  int                  `json:"seq_len"`
+	Steps   int                  `json:"steps"`  // timed steps
+	Warmup  int                  `json:"warmup"` // untimed steps after compilation
+	Params  int64                `json:"params"`
+	// GOMAXPROCS is the number of OS threads running Go code at once (the Go backend's cores).
+	GOMAXPROCS int `json:"gomaxprocs"`
+	// StepFLOPs is the analytic cost of one step (nn.TransformerConfig.TrainStepFLOPs).
+	StepFLOPs float64 `json:"step_flops"`
+	// CompileSeconds is the time of the first call: graph building, compilation, variable
+	// initialization and one step.
+	CompileSeconds    float64 `json:"compile_seconds"`
+	MedianStepSeconds float64 `json:"median_step_seconds"`
+	MeanStepSeconds   float64 `json:"mean_step_seconds"`
+	MinStepSeconds    float64 `json:"min_step_seconds"`
+	MaxStepSeconds    float64 `json:"max_step_seconds"`
+	// GFLOPS is StepFLOPs / MedianStepSeconds / 1e9.
+	GFLOPS float64 `json:"gflops"`
+	// TokensPerSecond is Batch·SeqLen / MedianStepSeconds.
+	TokensPerSecond float64 `json:"tokens_per_second"`
+	// FirstLoss and LastLoss are the training loss at the first and last steps run.
+	FirstLoss float64 `json:"first_loss"`
+	LastLoss  float64 `json:"last_loss"`
+}
+
+// ArgumentError reports an invalid benchmark argument.
+type ArgumentError struct {
+	Name    string
+	Problem string
+}
+
+func (e *ArgumentError) Error() string { return fmt.Sprintf("bench: %s: %s", e.Name, e.Problem) }
+
+// learningRate of the Adam optimizer in the timed training step. Its value does not affect
+// timing; 1e-3 keeps the loss finite over long runs.
+const learningRate = 1e-3
+
+// dataSeed fixes the benchmark's synthetic tokens and initial weights, so that runs are
+// comparable.
+const dataSeed = 1
+
+// RunTransformerStep times training steps of [nn.TransformerLM] with configuration cfg on
+// backend: forward pass, next-token cross-entropy, backward pass and an Adam update, compiled
+// once into a single graph. The first call (compilation, initialization and one step) and then
+// warmup more steps run untimed; then steps steps are timed one by one. Each timed step ends
+// with the loss copied to the host, so the step's work has completed when its clock stops.
+//
+// The tokens are a fixed random batch (the data does not change the cost). ctx cancels between
+// steps.
+func RunTransformerStep(ctx context.Context, b compute.Backend, cfg nn.TransformerConfig, batch, seqLen, steps, warmup int) (Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return Result{}, err
+	}
+	switch {
+	case batch <= 0:
+		return Result{}, &ArgumentError{"batch", fmt.Sprintf("must be > 0, got %d", batch)}
+	case seqLen <= 0 || seqLen > cfg.MaxSeqLen:
+		return Result{}, &ArgumentError{"seq", fmt.Sprintf("must be in [1, %d] (max_seq_len), got %d", cfg.MaxSeqLen, seqLen)}
+	case steps <= 0:
+		return Result{}, &ArgumentError{"steps", fmt.Sprintf("must be > 0, got %d", steps)}
+	case warmup < 0:
+		return Result{}, &ArgumentError{"warmup", fmt.Sprintf("must be >= 0, got %d", warmup)}
+	}
+
+	step, err := newTransformerStep(b, cfg, batch, seqLen)
+	if err != nil {
+		return Result{}, err
+	}
+	defer step.close()
+
+	res := Result{
+		Name: "transformer_train_step", Backend: b.String(), SIMD: backend.SIMD, Config: cfg,
+		Batch: batch, SeqLen: seqLen, Steps: steps, Warmup: warmup,
+		Params: cfg.Params(), GOMAXPROCS: runtime.GOMAXPROCS(0), StepFLOPs: cfg.TrainStepFLOPs(batch, seqLen),
+	}
+	start := time.Now()
+	if res.FirstLoss, err = step.run(); err != nil {
+		return Result{}, fmt.Errorf("bench: transformer step: compile and first step: %w", err)
+	}
+	res.CompileSeconds = time.Since(start).Seconds()
+	for i := range warmup {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
+		if _, err := step.run(); err != nil {
+			return Result{}, fmt.Errorf("bench: transformer step: warmup step %d: %w", i, err)
+		}
+	}
+	times := make([]float64, steps)
+	for i := range steps {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
+		start := time.Now()
+		if res.LastLoss, err = step.run(); err != nil {
+			return Result{}, fmt.Errorf("bench: transformer step: timed step %d: %w", i, err)
+		}
+		times[i] = time.Since(start).Seconds()
+	}
+	res.summarize(times)
+	return res, nil
+}
+
+// transformerStep is a compiled training step of nn.TransformerLM on a fixed batch.
+type transformerStep struct {
+	exec            *model.Exec
+	tokens, targets *tensors.Tensor
+}
+
+// newTransformerStep builds (but does not yet compile) the training step: forward pass,
+// next-token cross-entropy, backward pass and Adam update, in one graph.
+func newTransformerStep(b compute.Backend, cfg nn.TransformerConfig, batch, seqLen int) (*transformerStep, error) {
+	store := model.NewStore()
+	store.SetParam(model.ParamInitialSeed, int64(dataSeed))
+	adam := optimizer.Adam().LearningRate(learningRate).Done()
+	exec, err := model.NewExec(b, store, func(scope *model.Scope, tokens, targets *graph.Node) *graph.Node {
+		g := tokens.Graph()
+		scope.Store().SetTraining(g, true)
+		loss := nn.CrossEntropy(nn.TransformerLM(scope, cfg, tokens), targets)
+		adam.UpdateGraph(scope, g, loss)
+		return loss
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bench: transformer step: %w", err)
+	}
+	s := &transformerStep{exec: exec}
+	s.tokens, s.targets = syntheticBatch(cfg.VocabSize, batch, seqLen)
+	return s, nil
+}
+
+// run executes one step (compiling on the first call) and returns the loss, copied to the host.
+// A loss that is not finite is an error: the step would no longer be doing meaningful work.
+func (s *transformerStep) run() (float64, error) {
+	out, err := s.exec.Call(s.tokens, s.targets)
+	if err != nil {
+		return 0, err
+	}
+	loss := float64(tensors.ToScalar[float32](out[0]))
+	out[0].FinalizeAll()
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return 0, fmt.Errorf("loss is %v", loss)
+	}
+	return loss, nil
+}
+
+func (s *transformerStep) close() { s.exec.Finalize() }
+
+// summarize fills the timing statistics from per-step seconds.
+func (r *Result) summarize(times []float64) {
+	sorted := slices.Sorted(slices.Values(times))
+	n := len(sorted)
+	r.MedianStepSeconds = sorted[n/2]
+	if n%2 == 0 {
+		r.MedianStepSeconds = (sorted[n/2-1] + sorted[n/2]) / 2
+	}
+	var sum float64
+	for _, t := range sorted {
+		sum += t
+	}
+	r.MeanStepSeconds = sum / float64(n)
+	r.MinStepSeconds, r.MaxStepSeconds = sorted[0], sorted[n-1]
+	r.GFLOPS = r.StepFLOPs / r.MedianStepSeconds / 1e9
+	r.TokensPerSecond = float64(r.Batch*r.SeqLen) / r.MedianStepSeconds
+}
+
+// syntheticBatch returns fixed pseudo-random tokens [batch, seqLen] and their next-token targets.
+func syntheticBatch(vocab, batch, seqLen int) (tokens, targets *tensors.Tensor) {
+	rng := rand.New(rand.NewPCG(dataSeed, 0))
+	stream := make([]int32, batch*(seqLen+1))
+	for i := range stream {
+		stream[i] = int32(rng.IntN(vocab))
+	}
+	in := make([]int32, 0, batch*seqLen)
+	out := make([]int32, 0, batch*seqLen)
+	for b := range batch {
+		row := stream[b*(seqLen+1) : (b+1)*(seqLen+1)]
+		in = append(in, row[:seqLen]...)
+		out = append(out, row[1:]...)
+	}
+	return tensors.FromFlatDataAndDimensions(in, batch, seqLen), tensors.FromFlatDataAndDimensions(out, batch, seqLen)
+}

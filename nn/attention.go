@@ -1,0 +1,143 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/support/exceptions"
+)
+
+// Sub-scope names used by [AttentionBuilder].
+const (
+	QueryName  = "query"  // Linear [dim, dim]
+	KeyName    = "key"    // Linear [dim, keyValueDim]
+	ValueName  = "value"  // Linear [dim, keyValueDim]
+	OutputName = "output" // Linear [dim, dim]
+	QNormName  = "q_norm" // RMSNorm [headDim], with QKNorm
+	KNormName  = "k_norm" // RMSNorm [headDim], with QKNorm
+)
+
+// AttentionBuilder configures a multi-head attention layer; create it with [MultiHeadAttention]
+// or [SelfAttention], set options, and call Done.
+type AttentionBuilder struct {
+	scope           *model.Scope
+	query, keyValue *graph.Node
+	numHeads        int
+	causal          bool
+	qkNorm          bool
+	qkNormEpsilon   float64
+	bias            bool
+}
+
+// MultiHeadAttention is multi-head scaled dot-product attention (Vaswani et al. 2017,
+// https://arxiv.org/abs/1706.03762): queries come from query [batch, seqQ, queryDim], keys and
+// values from keyValue [batch, seqKV, keyValueDim]. The model width dim is queryDim, split into
+// numHeads heads of headDim = dim/numHeads; the output has query's shape.
+//
+// Variables under scope (each projection is a [Linear] sub-scope, weights output-major):
+//
+//	query/{weights,biases}   [dim, dim], [dim]
+//	key/{weights,biases}     [dim, keyValueDim], [dim]
+//	value/{weights,biases}   [dim, keyValueDim], [dim]
+//	output/{weights,biases}  [dim, dim], [dim]
+//	q_norm/scale, k_norm/scale  [headDim]   (only with QKNorm)
+func MultiHeadAttention(scope *model.Scope, query, keyValue *graph.Node, numHeads int) *AttentionBuilder {
+	if query.Rank() != 3 || keyValue.Rank() != 3 {
+		exceptions.Panicf("nn.MultiHeadAttention: query and keyValue must be [batch, seq, dim], got %s and %s",
+			query.Shape(), keyValue.Shape())
+	}
+	if query.Shape().Dim(0) != keyValue.Shape().Dim(0) {
+		exceptions.Panicf("nn.MultiHeadAttention: batch sizes differ: query %s, keyValue %s", query.Shape(), keyValue.Shape())
+	}
+	dim := query.Shape().Dim(-1)
+	if numHeads <= 0 || dim%numHeads != 0 {
+		exceptions.Panicf("nn.MultiHeadAttention: width %d is not divisible into %d heads", dim, numHeads)
+	}
+	return &AttentionBuilder{scope: scope, query: query, keyValue: keyValue, numHeads: numHeads, bias: true}
+}
+
+// SelfAttention is [MultiHeadAttention] with queries, keys and values all taken from x.
+func SelfAttention(scope *model.Scope, x *graph.Node, numHeads int) *AttentionBuilder {
+	return MultiHeadAttention(scope, x, x, numHeads)
+}
+
+// Causal masks the scores so that query position i attends only to key positions <= i. It requires
+// equal query and key lengths. Default off.
+func (b *AttentionBuilder) Causal(causal bool) *AttentionBuilder {
+	b.causal = causal
+	return b
+}
+
+// QKNorm applies RMSNorm, with a learned scale shared by all heads, to each head's query and key
+// before the dot product (Henry et al. 2020, https://arxiv.org/abs/2010.04245; Dehghani et al. 2023,
+// https://arxiv.org/abs/2302.05442). It keeps attention logits bounded in long training runs.
+// Default off.
+func (b *AttentionBuilder) QKNorm(epsilon float64) *AttentionBuilder {
+	b.qkNorm = true
+	b.qkNormEpsilon = epsilon
+	return b
+}
+
+// Bias sets whether the four projections have biases. Default true.
+func (b *AttentionBuilder) Bias(useBias bool) *AttentionBuilder {
+	b.bias = useBias
+	return b
+}
+
+// Done builds the layer and returns its output, shaped like the query.
+func (b *AttentionBuilder) Done() *graph.Node {
+	batch, seqQ, dim := b.query.Shape().Dim(0), b.query.Shape().Dim(1), b.query.Shape().Dim(2)
+	seqKV := b.keyValue.Shape().Dim(1)
+	headDim := dim / b.numHeads
+	q := graph.Reshape(Linear(b.scope.In(QueryName), b.query, dim, b.bias), batch, seqQ, b.numHeads, headDim)
+	k := graph.Reshape(Linear(b.scope.In(KeyName), b.keyValue, dim, b.bias), batch, seqKV, b.numHeads, headDim)
+	v := graph.Reshape(Linear(b.scope.In(ValueName), b.keyValue, dim, b.bias), batch, seqKV, b.numHeads, headDim)
+	if b.qkNorm {
+		q = RMSNorm(b.scope.In(QNormName), q, b.qkNormEpsilon)
+		k = RMSNorm(b.scope.In(KNormName), k, b.qkNormEpsilon)
+	}
+	out := ScaledDotProductAttention(b.scope, q, k, v, b.causal)
+	return Linear(b.scope.In(OutputName), graph.Reshape(out, batch, seqQ, dim), dim, b.bias)
+}
+
+// ScaledDotProductAttention is the attention core, softmax(q·kᵀ/√headDim)·v per head, for
+// projected heads q [batch, seqQ, heads, headDim] and k, v [batch, seqKV, heads, headDim] (the
+// channels-last layout the projections produce). With causal, query i sees keys 0..i only, which
+// needs seqQ == seqKV. It returns [batch, seqQ, heads, headDim].
+//
+// It works in [batch, heads, seq, headDim] internally: batch axes first and the contraction on a
+// matrix axis, a layout the Go backend's matmul kernels take as is in the forward pass. scope only
+// decides fused (inference) versus decomposed (training) softmax; it creates no variables.
+func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal bool) *graph.Node {
+	if q.Rank() != 4 || k.Rank() != 4 || !k.Shape().Equal(v.Shape()) {
+		exceptions.Panicf("nn.ScaledDotProductAttention: want q [b, seqQ, h, d] and k, v [b, seqKV, h, d], got %s, %s, %s",
+			q.Shape(), k.Shape(), v.Shape())
+	}
+	seqQ, seqKV, headDim := q.Shape().Dim(1), k.Shape().Dim(1), q.Shape().Dim(3)
+	if causal && seqQ != seqKV {
+		exceptions.Panicf("nn.ScaledDotProductAttention: a causal mask needs equal query and key lengths, got %d and %d", seqQ, seqKV)
+	}
+	g := q.Graph()
+	q = graph.TransposeAllAxes(graph.MulScalar(q, 1/math.Sqrt(float64(headDim))), 0, 2, 1, 3)
+	k = graph.TransposeAllAxes(k, 0, 2, 1, 3)
+	v = graph.TransposeAllAxes(v, 0, 2, 1, 3)
+	scores := graph.DotGeneral(q, []int{3}, []int{0, 1}, k, []int{3}, []int{0, 1}) // [b, h, seqQ, seqKV]
+	if causal {
+		// Additive mask: 0 on and below the diagonal, -∞ above, so masked keys get weight exp(-∞) = 0.
+		blocked := graph.Where(graph.LowerTriangular(g, seqQ),
+			graph.Zeros(g, shapes.Make(scores.DType(), seqQ, seqKV)), graph.Infinity(g, scores.DType(), -1))
+		scores = graph.Add(scores, graph.Reshape(blocked, 1, 1, seqQ, seqKV))
+	}
+	var weights *graph.Node
+	if useFusedOps(scope, g) {
+		weights = graph.Softmax(scores, -1)
+	} else {
+		shifted := graph.Sub(scores, graph.StopGradient(graph.ReduceAndKeep(scores, graph.ReduceMax, -1)))
+		e := graph.Exp(shifted)
+		weights = graph.Div(e, graph.ReduceAndKeep(e, graph.ReduceSum, -1))
+	}
+	out := graph.DotGeneral(weights, []int{3}, []int{0, 1}, v, []int{2}, []int{0, 1}) // [b, h, seqQ, d]
+	return graph.TransposeAllAxes(out, 0, 2, 1, 3)
+}
