@@ -176,10 +176,7 @@ func (s *transformerStep) close() { s.exec.Finalize() }
 func (r *Result) summarize(times []float64) {
 	sorted := slices.Sorted(slices.Values(times))
 	n := len(sorted)
-	r.MedianStepSeconds = sorted[n/2]
-	if n%2 == 0 {
-		r.MedianStepSeconds = (sorted[n/2-1] + sorted[n/2]) / 2
-	}
+	r.MedianStepSeconds = median(times)
 	var sum float64
 	for _, t := range sorted {
 		sum += t
@@ -188,6 +185,16 @@ func (r *Result) summarize(times []float64) {
 	r.MinStepSeconds, r.MaxStepSeconds = sorted[0], sorted[n-1]
 	r.GFLOPS = r.StepFLOPs / r.MedianStepSeconds / 1e9
 	r.TokensPerSecond = float64(r.Batch*r.SeqLen) / r.MedianStepSeconds
+}
+
+// median of a non-empty sample.
+func median(xs []float64) float64 {
+	sorted := slices.Sorted(slices.Values(xs))
+	n := len(sorted)
+	if n%2 == 0 {
+		return (sorted[n/2-1] + sorted[n/2]) / 2
+	}
+	return sorted[n/2]
 }
 
 // syntheticBatch returns fixed pseudo-random tokens [batch, seqLen] and their next-token targets.

@@ -193,3 +193,38 @@ func tokensOf(t *testing.T, x *tensors.Tensor) []int32 {
 	}
 	return v
 }
+
+func TestRunMatMul(t *testing.T) {
+	const m, k, n, steps = 3, 4, 5, 2
+	res, err := RunMatMul(context.Background(), newGoBackend(t), m, k, n, steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The product's sum, computed here in float64 from the same fill pattern, once per call
+	// (the untimed compile call plus the timed ones).
+	x, y := make([]float32, m*k), make([]float32, k*n)
+	fill(x, 1)
+	fill(y, 2)
+	var want float64
+	for i := range m {
+		for j := range n {
+			for l := range k {
+				want += float64(x[i*k+l]) * float64(y[l*n+j])
+			}
+		}
+	}
+	want *= steps + 1
+	if got := float64(res.checksumForTiming); math.Abs(got-want) > 1e-4*math.Max(1, math.Abs(want)) {
+		t.Fatalf("checksum %g, want %g: the timed graph is not the product", got, want)
+	}
+	if res.Shape != "[3,4]x[4,5]" || res.Steps != steps {
+		t.Errorf("shape %q steps %d", res.Shape, res.Steps)
+	}
+	if wantG := 2 * m * k * n / res.MedianSeconds / 1e9; math.Abs(res.GFLOPS-wantG) > 1e-9*wantG {
+		t.Errorf("GFLOPS %g, want %g", res.GFLOPS, wantG)
+	}
+	var ae *ArgumentError
+	if _, err := RunMatMul(context.Background(), newGoBackend(t), 0, 1, 1, 1); !errors.As(err, &ae) {
+		t.Errorf("zero size: err = %v, want *ArgumentError", err)
+	}
+}

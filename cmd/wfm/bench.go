@@ -17,12 +17,16 @@ type benchOutput struct {
 	Preset  string         `json:"preset"`
 	Backend backend.Choice `json:"backend"`
 	Result  bench.Result   `json:"result"`
+	// MatMul is the bare matrix product of the step's MLP input projection on the same backend:
+	// the ceiling the step's effective GFLOP/s can approach.
+	MatMul *bench.MatMulResult `json:"matmul_ceiling,omitempty"`
 }
 
 func init() {
 	var (
 		preset                    = "bench-10m"
 		batch, seq, steps, warmup = 4, 256, 5, 1
+		ceiling                   = true
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -58,6 +62,13 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 				return err
 			}
 			out := benchOutput{Preset: preset, Backend: choice, Result: res}
+			if ceiling {
+				mm, err := bench.RunMatMul(cmd.Context(), b, batch*seq, cfg.DModel, cfg.FFNDim, steps)
+				if err != nil {
+					return err
+				}
+				out.MatMul = &mm
+			}
 			return printResult(cmd.OutOrStdout(), out, func(w io.Writer) error {
 				p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 				p("backend      %s (%s), simd %s, GOMAXPROCS %d\n", choice.Name, choice.Reason, onOff(res.SIMD), res.GOMAXPROCS)
@@ -69,6 +80,10 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 					res.MedianStepSeconds, res.MeanStepSeconds, res.MinStepSeconds, res.MaxStepSeconds)
 				p("throughput   %.1f GFLOP/s effective (%.1f GFLOP/step), %.0f tokens/s\n",
 					res.GFLOPS, res.StepFLOPs/1e9, res.TokensPerSecond)
+				if mm := out.MatMul; mm != nil {
+					p("ceiling      %.1f GFLOP/s for a bare %s matmul; the step runs at %.0f%% of it\n",
+						mm.GFLOPS, mm.Shape, 100*res.GFLOPS/mm.GFLOPS)
+				}
 				p("loss         %.3f -> %.3f\n", res.FirstLoss, res.LastLoss)
 				return nil
 			})
@@ -80,5 +95,6 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 	f.IntVar(&seq, "seq", seq, "tokens per sequence (at most the preset's max_seq_len)")
 	f.IntVar(&steps, "steps", steps, "timed steps")
 	f.IntVar(&warmup, "warmup", warmup, "untimed steps after compilation")
+	f.BoolVar(&ceiling, "ceiling", ceiling, "also time a bare matmul of the step's MLP shape, the backend's ceiling")
 	rootCmd.AddCommand(cmd)
 }
