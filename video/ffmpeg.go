@@ -139,6 +139,13 @@ func Probe(ctx context.Context, path string, opts Options) (Info, error) {
 		return info, &FormatError{Path: path, Format: "ffmpeg", Reason: "ffprobe cannot read it as a video",
 			Err: ErrMalformed, Log: stderr.lastLines()}
 	}
+	return parseProbe(path, stdout.Bytes(), opts)
+}
+
+// parseProbe reads ffprobe's JSON description of the first video stream of path (the output of
+// -show_entries stream=width,height,r_frame_rate,avg_frame_rate,nb_frames -of json).
+func parseProbe(path string, data []byte, opts Options) (Info, error) {
+	info := Info{Path: path, Format: "ffmpeg"}
 	var out struct {
 		Streams []struct {
 			Width        int    `json:"width"`
@@ -148,7 +155,7 @@ func Probe(ctx context.Context, path string, opts Options) (Info, error) {
 			NbFrames     string `json:"nb_frames"`
 		} `json:"streams"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+	if err := json.Unmarshal(data, &out); err != nil {
 		return info, &FormatError{Path: path, Format: "ffmpeg", Reason: "ffprobe output", Err: err}
 	}
 	if len(out.Streams) == 0 {
@@ -156,6 +163,9 @@ func Probe(ctx context.Context, path string, opts Options) (Info, error) {
 	}
 	s := out.Streams[0]
 	info.Width, info.Height, info.Frames = s.Width, s.Height, -1
+	if err := opts.Limits.checkSize(path, "ffmpeg", info.Width, info.Height); err != nil {
+		return info, err
+	}
 	if n, err := strconv.Atoi(s.NbFrames); err == nil && n >= 0 {
 		info.Frames = n
 	}
@@ -192,9 +202,6 @@ type FFmpegReader struct {
 func OpenFFmpeg(ctx context.Context, path string, opts Options) (*FFmpegReader, error) {
 	info, err := Probe(ctx, path, opts)
 	if err != nil {
-		return nil, err
-	}
-	if err := opts.Limits.checkSize(path, "ffmpeg", info.Width, info.Height); err != nil {
 		return nil, err
 	}
 	bin, err := toolPath(path, opts.FFmpeg, "ffmpeg")

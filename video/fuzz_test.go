@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -94,6 +96,45 @@ func FuzzGIF(f *testing.F) {
 		}
 		if c.Width > 64 || c.Height > 64 || c.Frames > 8 {
 			t.Fatalf("accepted %v beyond the limits", c)
+		}
+	})
+}
+
+// FuzzProbe feeds arbitrary bytes to the reader of ffprobe's JSON: it must never panic, and
+// whatever it accepts must describe a frame size within the limits and a positive frame rate.
+func FuzzProbe(f *testing.F) {
+	f.Add([]byte(`{"streams":[{"width":64,"height":48,"r_frame_rate":"30000/1001","avg_frame_rate":"0/0","nb_frames":"33"}]}`))
+	f.Add([]byte(`{"streams":[{"width":16384,"height":16384,"r_frame_rate":"25/1"}]}`))
+	f.Add([]byte(`{"streams":[{"width":-4,"height":0,"r_frame_rate":"1/0","nb_frames":"-1"}]}`))
+	f.Add([]byte(`{"streams":[]}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		info, err := parseProbe("fuzz.mp4", data, Options{})
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.mp4") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		lim := Limits{}.withDefaults()
+		if info.Width <= 0 || info.Height <= 0 || info.Width > lim.MaxWidth || info.Height > lim.MaxHeight {
+			t.Fatalf("accepted a %dx%d stream", info.Width, info.Height)
+		}
+		if !(info.FPS > 0) || info.Frames == 0 || info.Frames < -1 {
+			t.Fatalf("accepted fps %v, frames %d", info.FPS, info.Frames)
+		}
+	})
+}
+
+// FuzzParseRate checks that ffprobe rates parse to a finite non-negative number or an error.
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"30000/1001", "25/1", "0/0", "25", "-1/2", "1/-2", "9223372036854775807/1", "a/b", "/", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fps, err := parseRate(s)
+		if err == nil && (fps < 0 || math.IsNaN(fps) || math.IsInf(fps, 0)) {
+			t.Fatalf("parseRate(%q) = %v", s, fps)
 		}
 	})
 }
