@@ -44,6 +44,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"version", "--no-such-flag"}, exitUsage},
 		{[]string{"version", "extra-arg"}, exitUsage},
 		{[]string{"doctor", "--backend", "tpu"}, exitFail},
+		{[]string{"bench", "--preset", "no-such-preset"}, exitUsage},
+		{[]string{"bench", "--seq", "0"}, exitUsage},
+		{[]string{"demo", "--prefix", "1"}, exitUsage},
+		{[]string{"demo", "--steps", "0"}, exitUsage},
 	}
 	for _, tc := range tests {
 		code, _, stderr := runCLI(t, tc.args...)
@@ -102,5 +106,20 @@ func TestDoctorCUDAUnavailableExplains(t *testing.T) {
 	}
 	if !strings.Contains(out, "/definitely/not/here.so: no such file") {
 		t.Fatalf("doctor does not say what was missing:\n%s", out)
+	}
+}
+
+func TestBenchJSON(t *testing.T) {
+	code, out, stderr := runCLI(t, "bench", "--backend", "go", "--preset", "tiny", "--batch", "2", "--seq", "8",
+		"--steps", "2", "--warmup", "0", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r benchOutput
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("bench --json is not JSON: %v\n%s", err, out)
+	}
+	if r.Preset != "tiny" || r.Backend.Name != "go" || !(r.Result.GFLOPS > 0) || r.MatMul == nil || !(r.MatMul.GFLOPS > 0) {
+		t.Fatalf("incomplete result: %+v", r)
 	}
 }
