@@ -279,6 +279,26 @@ func (w *ShardWriter) writeIndex() error {
 // Close completes the last shard and writes the index (also when no sample was written, so
 // an empty dataset has an index too). After an earlier error it only returns that error.
 func (w *ShardWriter) Close() error {
+	return w.close()
+}
+
+// Abort closes the writer without completing the open shard: its temporary file is removed,
+// so the folder keeps only the shards completed so far and a resumed run rewrites the
+// abandoned one in full, byte for byte as an uninterrupted run would. Use it when the run is
+// interrupted; use Close when it has written everything.
+func (w *ShardWriter) Abort() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	if w.cur != nil {
+		_ = w.fail(errors.New("dataset: shard abandoned"))
+		w.err = nil
+	}
+	return nil
+}
+
+func (w *ShardWriter) close() error {
 	if w.closed {
 		return w.err
 	}

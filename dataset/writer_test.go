@@ -245,3 +245,50 @@ func TestWriterRejects(t *testing.T) {
 		t.Fatal("a prefix with a dot was accepted")
 	}
 }
+
+func TestAbortDropsTheOpenShard(t *testing.T) {
+	samples := makeSamples(10, 3)
+	whole := t.TempDir()
+	want := writeDataset(t, whole, "ab", samples, WriterOptions{MaxSamples: 4})
+
+	dir := t.TempDir()
+	w, err := NewShardWriter(dir, "ab", WriterOptions{MaxSamples: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range samples[:6] { // one complete shard, two samples into the next
+		if err := w.Write(s.key, s.parts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 { // ab-000000.tar and the index, no temporary file
+		t.Fatalf("after Abort the folder holds %d entries: %v", len(entries), entries)
+	}
+	w, err = NewShardWriter(dir, "ab", WriterOptions{MaxSamples: 4, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Samples() != 4 {
+		t.Fatalf("resuming after Abort starts at sample %d, want 4", w.Samples())
+	}
+	for _, s := range samples[4:] {
+		if err := w.Write(s.key, s.parts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Index(); len(got.Shards) != len(want.Shards) {
+		t.Fatalf("shards %d, want %d", len(got.Shards), len(want.Shards))
+	}
+	for i, sh := range want.Shards {
+		if w.Index().Shards[i].SHA256 != sh.SHA256 {
+			t.Errorf("shard %d differs from the uninterrupted run", i)
+		}
+	}
+}
