@@ -37,12 +37,24 @@ vertically), PREFIX-index.json and PREFIX-contact.png.
 Clip k depends only on --seed and k, so the output is the same whatever the core count. An
 interrupted run keeps its complete shards; running the same command again resumes.
 
-Scenarios: all, or a comma-separated list of ` + strings.Join(scenarioNames(), ", ") + `.`,
+Camera scenarios (camera_orbit, camera_dolly, camera_pan) render static textured 3-D scenes
+from a moving pinhole camera and add KEY.depth.png (16-bit millimetres) and the intrinsics and
+per-frame poses to KEY.json.
+
+--scenario: physics (default), camera, all, or a comma-separated list of
+` + strings.Join(scenarioNames(), ", ") + `.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Width, o.Height = res, res
 			o.Split = physics.Split(split)
-			if scenario != "all" {
+			switch scenario {
+			case "physics":
+				o.Scenarios = physics.Scenarios()
+			case "camera":
+				o.Scenarios = synth.CameraScenarios()
+			case "all":
+				o.Scenarios = synth.AllScenarios()
+			default:
 				o.Scenarios = nil
 				for s := range strings.SplitSeq(scenario, ",") {
 					o.Scenarios = append(o.Scenarios, physics.Scenario(strings.TrimSpace(s)))
@@ -87,7 +99,7 @@ Scenarios: all, or a comma-separated list of ` + strings.Join(scenarioNames(), "
 	f := cmd.Flags()
 	f.StringVar(&o.Out, "out", o.Out, "output folder")
 	f.StringVar(&o.Prefix, "prefix", o.Prefix, "shard name prefix")
-	f.StringVar(&scenario, "scenario", "all", "scenario(s): all or a comma-separated list")
+	f.StringVar(&scenario, "scenario", "physics", "scenarios: physics, camera, all, or a comma-separated list")
 	f.IntVar(&o.N, "n", o.N, "number of clips (spread over the scenarios in turn)")
 	f.IntVar(&res, "res", o.Width, "frame width and height in pixels")
 	f.IntVar(&o.Frames, "frames", o.Frames, "frames per clip")
@@ -104,7 +116,7 @@ Scenarios: all, or a comma-separated list of ` + strings.Join(scenarioNames(), "
 
 func scenarioNames() []string {
 	var names []string
-	for _, s := range physics.Scenarios() {
+	for _, s := range synth.AllScenarios() {
 		names = append(names, string(s))
 	}
 	return names

@@ -171,10 +171,21 @@ func (b *sceneBuilder) frame(f int) *render.Scene {
 // bounds is the world rectangle the dynamic bodies sweep over the whole clip.
 func (b *sceneBuilder) bounds() render.Rect {
 	r := render.Rect{Min: render.Vec2{X: math.Inf(1), Y: math.Inf(1)}, Max: render.Vec2{X: math.Inf(-1), Y: math.Inf(-1)}}
+	grow := func(p render.Vec2) {
+		r.Min.X, r.Min.Y = math.Min(r.Min.X, p.X), math.Min(r.Min.Y, p.Y)
+		r.Max.X, r.Max.Y = math.Max(r.Max.X, p.X), math.Max(r.Max.Y, p.Y)
+	}
 	for f := range b.traj.Frames {
 		fb := b.frame(f).Bounds()
-		r.Min.X, r.Min.Y = math.Min(r.Min.X, fb.Min.X), math.Min(r.Min.Y, fb.Min.Y)
-		r.Max.X, r.Max.Y = math.Max(r.Max.X, fb.Max.X), math.Max(r.Max.Y, fb.Max.Y)
+		grow(fb.Min)
+		grow(fb.Max)
+		// Rods and what they hang from (a pendulum's pivot) stay in view too.
+		states := b.traj.Frames[f].States
+		for _, j := range b.rods {
+			pa, pb := worldPoint(states[j.BodyA], j.AnchorA), worldPoint(states[j.BodyB], j.AnchorB)
+			grow(render.Vec2{X: pa.X, Y: pa.Y})
+			grow(render.Vec2{X: pb.X, Y: pb.Y})
+		}
 	}
 	// Keep the ground line in view: extend down to y = 0 when the motion stays above it.
 	r.Min.Y = math.Min(r.Min.Y, -0.05*(r.Max.Y-r.Min.Y+0.1))

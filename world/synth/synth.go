@@ -51,7 +51,12 @@ type Options struct {
 	Workers      int                `json:"-"`        // 0: GOMAXPROCS
 }
 
-// DefaultOptions: every scenario, 64x64, 33 frames at 16 fps, in-distribution.
+// AllScenarios lists the physics scenarios, then the camera scenarios.
+func AllScenarios() []physics.Scenario {
+	return append(physics.Scenarios(), CameraScenarios()...)
+}
+
+// DefaultOptions: every physics scenario, 64x64, 33 frames at 16 fps, in-distribution.
 func DefaultOptions() Options {
 	return Options{Out: "out/synth", Prefix: "synth", Scenarios: physics.Scenarios(), N: 100, Width: 64, Height: 64,
 		Frames: 33, FPS: 16, Split: physics.InDistribution, Seed: 1, Format: "y4m", ShardSamples: 1000, Captions: 3}
@@ -78,6 +83,12 @@ func (o Options) Validate() error {
 		return fmt.Errorf("synth: shard_samples = %d, captions = %d", o.ShardSamples, o.Captions)
 	}
 	for _, s := range o.Scenarios {
+		if isCamera(s) {
+			if o.Split != physics.InDistribution && o.Split != physics.OutOfDistribution {
+				return fmt.Errorf("synth: unknown split %q", o.Split)
+			}
+			continue
+		}
 		if _, err := physics.Preset(s, o.Split); err != nil {
 			return fmt.Errorf("synth: %w", err)
 		}
@@ -87,26 +98,33 @@ func (o Options) Validate() error {
 
 // Record is the KEY.json of a clip.
 type Record struct {
-	Key        string              `json:"key"`
-	Index      int                 `json:"index"`
-	Seed       uint64              `json:"seed"` // the clip's own seed, derived from Options.Seed and Index
-	Split      physics.Split       `json:"split"`
-	Width      int                 `json:"width"`
-	Height     int                 `json:"height"`
-	View       string              `json:"view"`
-	Camera     render.Camera       `json:"camera"`
-	WorldToPix render.Affine       `json:"world_to_pixel"` // pixel = A*x + B*y + C, D*x + E*y + F
-	Look       Look                `json:"look"`
-	Colours    []string            `json:"colours"` // colour name per body index ("" for static bodies)
-	Captions   []string            `json:"captions"`
-	Trajectory *physics.Trajectory `json:"trajectory"`
+	Key      string           `json:"key"`
+	Index    int              `json:"index"`
+	Seed     uint64           `json:"seed"` // the clip's own seed, derived from Options.Seed and Index
+	Scenario physics.Scenario `json:"scenario"`
+	Split    physics.Split    `json:"split"`
+	Width    int              `json:"width"`
+	Height   int              `json:"height"`
+	Captions []string         `json:"captions"`
+
+	// Physics clips: the 2-D view, the appearance and the simulated motion.
+	View       string              `json:"view,omitempty"`
+	Camera     *render.Camera      `json:"camera,omitempty"`
+	WorldToPix *render.Affine      `json:"world_to_pixel,omitempty"` // pixel = (A*x + B*y + C, D*x + E*y + F)
+	Look       *Look               `json:"look,omitempty"`
+	Colours    []string            `json:"colours,omitempty"` // colour name per body index ("" for static bodies)
+	Trajectory *physics.Trajectory `json:"trajectory,omitempty"`
+
+	// Camera clips: intrinsics, per-frame poses and the scene.
+	Camera3D *CameraTruth `json:"camera3d,omitempty"`
 }
 
 // Clip is one generated sample.
 type Clip struct {
 	Record Record
 	Video  *video.Clip
-	Masks  []uint8 // Frames x Height x Width body indices
+	Masks  []uint8   // Frames x Height x Width object IDs (body indices for physics clips)
+	Depth  []float32 // camera clips: Frames x Height x Width camera-frame z in metres
 }
 
 // ClipSeed derives clip k's seed from the run seed (FNV-1a of both), so clips are independent
@@ -129,6 +147,9 @@ func Make(o Options, k int, r *render.Renderer) (*Clip, error) {
 	seed := ClipSeed(o.Seed, k)
 	rng := physics.NewRand(seed)
 	scenario := o.Scenarios[k%len(o.Scenarios)]
+	if isCamera(scenario) {
+		return makeCamera(o, k, scenario, seed, rng)
+	}
 	dist, err := physics.Preset(scenario, o.Split)
 	if err != nil {
 		return nil, err
@@ -170,8 +191,9 @@ func Make(o Options, k int, r *render.Renderer) (*Clip, error) {
 			colours[i] = world.ColourOf(b.Color).Name
 		}
 	}
-	rec := Record{Key: Key(k), Index: k, Seed: seed, Split: o.Split, Width: o.Width, Height: o.Height,
-		View: view.Name, Camera: view.Camera, WorldToPix: view.Camera.WorldToPixel(), Look: look,
+	w2p := view.Camera.WorldToPixel()
+	rec := Record{Key: Key(k), Index: k, Seed: seed, Scenario: scenario, Split: o.Split, Width: o.Width, Height: o.Height,
+		View: view.Name, Camera: &view.Camera, WorldToPix: &w2p, Look: &look,
 		Colours: colours, Captions: world.Captions(traj, o.Captions, rng), Trajectory: traj}
 	return &Clip{Record: rec, Video: clip, Masks: masks}, nil
 }
@@ -212,6 +234,11 @@ func Encode(ctx context.Context, o Options, c *Clip) (map[string][]byte, error) 
 		return nil, fmt.Errorf("synth: %s masks: %w", c.Record.Key, err)
 	}
 	parts["mask.png"] = mb.Bytes()
+	if c.Depth != nil {
+		if parts["depth.png"], err = depthPNG(c.Depth, o.Width, o.Height*o.Frames); err != nil {
+			return nil, fmt.Errorf("synth: %s depth: %w", c.Record.Key, err)
+		}
+	}
 	return parts, nil
 }
 

@@ -189,3 +189,37 @@ func TestValidateRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestCameraClipsCarryPosesAndDepth(t *testing.T) {
+	o := smallOptions(t.TempDir())
+	o.Scenarios, o.N = CameraScenarios(), 3
+	if _, err := Generate(context.Background(), o, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range readAll(t, o.Out, o.Prefix) {
+		var rec Record
+		if err := json.Unmarshal(s.Parts["json"], &rec); err != nil {
+			t.Fatal(err)
+		}
+		if !isCamera(rec.Scenario) || rec.Camera3D == nil || rec.Trajectory != nil {
+			t.Fatalf("%s: record %+v", s.Key, rec)
+		}
+		truth := rec.Camera3D.Truth
+		if err := truth.Validate(); err != nil || len(truth.Frames) != o.Frames || truth.Width != o.Width {
+			t.Fatalf("%s: ground truth %v, %d frames", s.Key, err, len(truth.Frames))
+		}
+		d, err := png.Decode(bytes.NewReader(s.Parts["depth.png"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		depth := d.(*image.Gray16)
+		if depth.Bounds().Dy() != o.Frames*o.Height {
+			t.Fatalf("%s: depth is %v", s.Key, depth.Bounds())
+		}
+		// The centre pixel of the first frame sees something within the room (walls at 4 m).
+		mm := depth.Gray16At(o.Width/2, o.Height/2).Y
+		if mm == 0 || mm > 12000 {
+			t.Errorf("%s: centre depth %d mm", s.Key, mm)
+		}
+	}
+}
