@@ -123,3 +123,24 @@ func TestBenchJSON(t *testing.T) {
 		t.Fatalf("incomplete result: %+v", r)
 	}
 }
+
+func TestSynthCLI(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, "synth", "--out", out, "--n", "4", "--frames", "5", "--res", "32",
+		"--scenario", "free_fall,camera_pan", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r synthResult
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("synth --json is not JSON: %v\n%s", err, stdout)
+	}
+	if r.Clips != 4 || r.Made != 4 || len(r.Shards) != 1 || r.Contact == "" {
+		t.Fatalf("report %+v", r.Report)
+	}
+	for _, bad := range [][]string{{"synth", "--scenario", "gyroscope"}, {"synth", "--split", "test"}, {"synth", "--n", "0"}} {
+		if code, _, _ := runCLI(t, append(bad, "--out", t.TempDir())...); code != exitUsage {
+			t.Errorf("wfm %v: exit %d, want %d", bad, code, exitUsage)
+		}
+	}
+}
