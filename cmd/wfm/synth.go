@@ -110,6 +110,7 @@ per-frame poses to KEY.json.
 	f.IntVar(&o.ShardSamples, "shard-samples", o.ShardSamples, "clips per shard")
 	f.IntVar(&o.Captions, "captions", o.Captions, "captions per clip")
 	f.IntVar(&o.Workers, "workers", 0, "parallel workers (0: all cores)")
+	f.BoolVar(&o.AllViews, "all-views", false, "also render every physics clip from the other named views (KEY.<view>.y4m)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
 	rootCmd.AddCommand(cmd)
 }

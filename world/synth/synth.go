@@ -48,7 +48,11 @@ type Options struct {
 	Format       string             `json:"format"` // "y4m" (4:4:4, pure Go) or "mp4" (ffmpeg, H.264)
 	ShardSamples int                `json:"shard_samples"`
 	Captions     int                `json:"captions"` // per clip
-	Workers      int                `json:"-"`        // 0: GOMAXPROCS
+	// AllViews renders each physics clip from every named camera view: the main video is one
+	// of the views that keep the whole motion in frame, the others are stored beside it as
+	// KEY.<view>.y4m and KEY.<view>.mask.png.
+	AllViews bool `json:"all_views"`
+	Workers  int  `json:"-"` // 0: GOMAXPROCS
 }
 
 // AllScenarios lists the physics scenarios, then the camera scenarios.
@@ -114,9 +118,24 @@ type Record struct {
 	Look       *Look               `json:"look,omitempty"`
 	Colours    []string            `json:"colours,omitempty"` // colour name per body index ("" for static bodies)
 	Trajectory *physics.Trajectory `json:"trajectory,omitempty"`
+	OtherViews []ViewTruth         `json:"other_views,omitempty"` // with Options.AllViews
 
 	// Camera clips: intrinsics, per-frame poses and the scene.
 	Camera3D *CameraTruth `json:"camera3d,omitempty"`
+}
+
+// ViewTruth is the camera of an additional view of a physics clip.
+type ViewTruth struct {
+	Name       string        `json:"name"`
+	Camera     render.Camera `json:"camera"`
+	WorldToPix render.Affine `json:"world_to_pixel"`
+}
+
+// ViewClip is the video and masks of an additional view.
+type ViewClip struct {
+	Name  string
+	Video *video.Clip
+	Masks []uint8
 }
 
 // Clip is one generated sample.
@@ -125,6 +144,7 @@ type Clip struct {
 	Video  *video.Clip
 	Masks  []uint8   // Frames x Height x Width object IDs (body indices for physics clips)
 	Depth  []float32 // camera clips: Frames x Height x Width camera-frame z in metres
+	Extra  []ViewClip
 }
 
 // ClipSeed derives clip k's seed from the run seed (FNV-1a of both), so clips are independent
@@ -165,24 +185,28 @@ func Make(o Options, k int, r *render.Renderer) (*Clip, error) {
 	if err != nil {
 		return nil, fmt.Errorf("synth: clip %d (%s): %w", k, scenario, err)
 	}
-	// Only the views that keep the whole motion in frame: "close" and "offset" crop it.
-	views = slices.DeleteFunc(views, func(v render.View) bool {
+	// The main view keeps the whole motion in frame: "close" and "offset" crop it.
+	inFrame := slices.DeleteFunc(slices.Clone(views), func(v render.View) bool {
 		return v.Name != render.ViewWide && v.Name != render.ViewTilted
 	})
-	view := views[rng.IntN(len(views))]
-	clip, err := video.NewClip(o.Frames, o.Height, o.Width, float64(o.FPS))
+	view := inFrame[rng.IntN(len(inFrame))]
+	clip, masks, err := renderView(o, r, sb, view.Camera)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("synth: clip %d: %w", k, err)
 	}
-	masks := make([]uint8, o.Frames*o.Height*o.Width)
-	mask16 := make([]uint16, o.Height*o.Width)
-	for f := range o.Frames {
-		if err := r.RenderFrame(clip, f, mask16, sb.frame(f), view.Camera); err != nil {
-			return nil, fmt.Errorf("synth: clip %d frame %d: %w", k, f, err)
-		}
-		dst := masks[f*len(mask16) : (f+1)*len(mask16)]
-		for i, id := range mask16 {
-			dst[i] = uint8(id) // body indices stay far below 256 (physics bodies per scene)
+	var extra []ViewClip
+	var others []ViewTruth
+	if o.AllViews {
+		for _, v := range views {
+			if v.Name == view.Name {
+				continue
+			}
+			vc, vm, err := renderView(o, r, sb, v.Camera)
+			if err != nil {
+				return nil, fmt.Errorf("synth: clip %d view %s: %w", k, v.Name, err)
+			}
+			extra = append(extra, ViewClip{Name: v.Name, Video: vc, Masks: vm})
+			others = append(others, ViewTruth{Name: v.Name, Camera: v.Camera, WorldToPix: v.Camera.WorldToPixel()})
 		}
 	}
 	colours := make([]string, len(traj.Bodies))
@@ -194,8 +218,28 @@ func Make(o Options, k int, r *render.Renderer) (*Clip, error) {
 	w2p := view.Camera.WorldToPixel()
 	rec := Record{Key: Key(k), Index: k, Seed: seed, Scenario: scenario, Split: o.Split, Width: o.Width, Height: o.Height,
 		View: view.Name, Camera: &view.Camera, WorldToPix: &w2p, Look: &look,
-		Colours: colours, Captions: world.Captions(traj, o.Captions, rng), Trajectory: traj}
-	return &Clip{Record: rec, Video: clip, Masks: masks}, nil
+		Colours: colours, Captions: world.Captions(traj, o.Captions, rng), Trajectory: traj, OtherViews: others}
+	return &Clip{Record: rec, Video: clip, Masks: masks, Extra: extra}, nil
+}
+
+// renderView renders every frame of a physics clip through cam, with its instance masks.
+func renderView(o Options, r *render.Renderer, sb *sceneBuilder, cam render.Camera) (*video.Clip, []uint8, error) {
+	clip, err := video.NewClip(o.Frames, o.Height, o.Width, float64(o.FPS))
+	if err != nil {
+		return nil, nil, err
+	}
+	masks := make([]uint8, o.Frames*o.Height*o.Width)
+	mask16 := make([]uint16, o.Height*o.Width)
+	for f := range o.Frames {
+		if err := r.RenderFrame(clip, f, mask16, sb.frame(f), cam); err != nil {
+			return nil, nil, fmt.Errorf("frame %d: %w", f, err)
+		}
+		dst := masks[f*len(mask16) : (f+1)*len(mask16)]
+		for i, id := range mask16 {
+			dst[i] = uint8(id) // body indices stay far below 256 (physics bodies per scene)
+		}
+	}
+	return clip, masks, nil
 }
 
 // Encode turns a clip into its shard parts.
@@ -205,41 +249,52 @@ func Encode(ctx context.Context, o Options, c *Clip) (map[string][]byte, error) 
 		return nil, fmt.Errorf("synth: %s: %w", c.Record.Key, err)
 	}
 	parts := map[string][]byte{"json": meta}
-	var vb bytes.Buffer
-	switch o.Format {
-	case "y4m":
-		if err := video.EncodeY4M(&vb, c.Video, video.Options{Y4MChroma: video.Chroma444}); err != nil {
+	views := append([]ViewClip{{Video: c.Video, Masks: c.Masks}}, c.Extra...)
+	for _, v := range views {
+		prefix := ""
+		if v.Name != "" {
+			prefix = v.Name + "."
+		}
+		if parts[prefix+o.Format], err = encodeVideo(ctx, o.Format, v.Video); err != nil {
 			return nil, fmt.Errorf("synth: %s: %w", c.Record.Key, err)
 		}
-	case "mp4":
-		tmp, err := os.MkdirTemp("", "wfm-synth-")
-		if err != nil {
-			return nil, err
+		if parts[prefix+"mask.png"], err = grayPNG(v.Masks, o.Width, o.Height*o.Frames); err != nil {
+			return nil, fmt.Errorf("synth: %s masks: %w", c.Record.Key, err)
 		}
-		defer os.RemoveAll(tmp)
-		p := filepath.Join(tmp, "clip.mp4")
-		if err := video.Write(ctx, p, c.Video, video.Options{}); err != nil {
-			return nil, fmt.Errorf("synth: %s: %w", c.Record.Key, err)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		vb.Write(data)
 	}
-	parts[o.Format] = vb.Bytes()
-	img := &image.Gray{Pix: c.Masks, Stride: o.Width, Rect: image.Rect(0, 0, o.Width, o.Height*o.Frames)}
-	var mb bytes.Buffer
-	if err := png.Encode(&mb, img); err != nil {
-		return nil, fmt.Errorf("synth: %s masks: %w", c.Record.Key, err)
-	}
-	parts["mask.png"] = mb.Bytes()
 	if c.Depth != nil {
 		if parts["depth.png"], err = depthPNG(c.Depth, o.Width, o.Height*o.Frames); err != nil {
 			return nil, fmt.Errorf("synth: %s depth: %w", c.Record.Key, err)
 		}
 	}
 	return parts, nil
+}
+
+// encodeVideo encodes a clip as Y4M 4:4:4 in memory, or as MP4 through ffmpeg and a
+// temporary file (the MP4 muxer needs to seek).
+func encodeVideo(ctx context.Context, format string, clip *video.Clip) ([]byte, error) {
+	if format == "y4m" {
+		var b bytes.Buffer
+		err := video.EncodeY4M(&b, clip, video.Options{Y4MChroma: video.Chroma444})
+		return b.Bytes(), err
+	}
+	tmp, err := os.MkdirTemp("", "wfm-synth-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	p := filepath.Join(tmp, "clip.mp4")
+	if err := video.Write(ctx, p, clip, video.Options{}); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(p)
+}
+
+// grayPNG encodes one byte per pixel (frames stacked vertically) as an 8-bit grey PNG.
+func grayPNG(pix []uint8, width, height int) ([]byte, error) {
+	var b bytes.Buffer
+	err := png.Encode(&b, &image.Gray{Pix: pix, Stride: width, Rect: image.Rect(0, 0, width, height)})
+	return b.Bytes(), err
 }
 
 // Report summarizes a run.

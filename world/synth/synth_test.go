@@ -223,3 +223,35 @@ func TestCameraClipsCarryPosesAndDepth(t *testing.T) {
 		}
 	}
 }
+
+func TestAllViewsStoresEveryCamera(t *testing.T) {
+	o := smallOptions(t.TempDir())
+	o.N, o.AllViews = 3, true
+	if _, err := Generate(context.Background(), o, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range readAll(t, o.Out, o.Prefix) {
+		var rec Record
+		if err := json.Unmarshal(s.Parts["json"], &rec); err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]bool{rec.View: true}
+		for _, v := range rec.OtherViews {
+			names[v.Name] = true
+			c, err := video.DecodeY4M(bytes.NewReader(s.Parts[v.Name+".y4m"]), s.Key, video.Options{})
+			if err != nil || c.Frames != o.Frames {
+				t.Fatalf("%s view %s: %v", s.Key, v.Name, err)
+			}
+			main, _ := video.DecodeY4M(bytes.NewReader(s.Parts["y4m"]), s.Key, video.Options{})
+			if bytes.Equal(c.Pix, main.Pix) {
+				t.Errorf("%s: view %s is the same video as the main view %s", s.Key, v.Name, rec.View)
+			}
+			if len(s.Parts[v.Name+".mask.png"]) == 0 {
+				t.Errorf("%s: no masks for view %s", s.Key, v.Name)
+			}
+		}
+		if len(names) != 4 {
+			t.Errorf("%s: views %v, want the four named views", s.Key, names)
+		}
+	}
+}
