@@ -1,10 +1,14 @@
 // Package synth generates the platform's embedded dataset: labelled videos of simulated
-// physics, written as WebDataset shards (package dataset). Each clip is simulated
-// (world/physics), drawn from one of the camera views that keep its whole motion in frame
-// (world/render: wide or tilted), captioned from its
-// measured motion (world), and stored as KEY.y4m (or KEY.mp4), KEY.json (scenario, parameters,
-// per-frame body states, camera, captions, seed) and KEY.mask.png (the instance masks of all
-// frames stacked vertically, one byte per pixel: the body index, 0 for background).
+// physics and of static 3-D scenes, written as WebDataset shards (package dataset).
+//
+// A physics clip is simulated (world/physics), drawn from one of the camera views that keep its
+// whole motion in frame (world/render: wide or tilted; with Options.AllViews from every view),
+// captioned from its measured motion (world), and stored as KEY.y4m (or KEY.mp4), KEY.json
+// (scenario, parameters, per-frame body states, camera, appearance, captions, seed) and
+// KEY.mask.png (the instance masks of all frames stacked vertically, one byte per pixel: the
+// body index, 0 for background). A camera clip (camera_orbit, camera_dolly, camera_pan) is a
+// random textured room ray-cast along a camera path (world/scene3d), with the intrinsics and
+// per-frame poses in KEY.json and depth in KEY.depth.png (16-bit millimetres).
 //
 // Clip k depends only on (Options.Seed, k): generation is deterministic whatever the number of
 // workers, and an interrupted run resumes at the first clip of the first incomplete shard.
