@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -142,7 +143,7 @@ func Run(ctx context.Context, backend compute.Backend, o Options) (*Report, erro
 	}
 	r := &Report{Steps: res.Step, ResumedFrom: res.ResumedFrom, TrainSeconds: time.Since(start).Seconds(),
 		MetricsPath: res.MetricsPath, PlotPath: res.PlotPath, Checkpoint: res.Checkpoint}
-	r.UniformLoss = logf(float64(o.Cells))
+	r.UniformLoss = math.Log(float64(o.Cells))
 	history, err := train.ReadMetrics(res.MetricsPath)
 	if err != nil {
 		return nil, err

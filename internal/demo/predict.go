@@ -2,7 +2,6 @@ package demo
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
@@ -12,7 +11,6 @@ import (
 	"github.com/wfm-platform/wfm/nn"
 )
 
-func logf(x float64) float64 { return math.Log(x) }
 
 // predictor runs the trained model on fixed-length windows of frames-1 tokens and returns the
 // most likely next token at every position. One shape means one compilation; the causal mask
