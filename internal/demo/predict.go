@@ -11,7 +11,6 @@ import (
 	"github.com/wfm-platform/wfm/nn"
 )
 
-
 // predictor runs the trained model on fixed-length windows of frames-1 tokens and returns the
 // most likely next token at every position. One shape means one compilation; the causal mask
 // makes the prediction at position t depend on tokens 0..t only, so padding after t is inert.
