@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -82,6 +84,9 @@ per-frame poses to KEY.json.
 			if bar != nil {
 				_ = bar.Finish()
 				fmt.Fprintln(os.Stderr)
+			}
+			if errors.Is(err, context.Canceled) {
+				return fmt.Errorf("synth: interrupted; the complete shards in %s are kept and the same command resumes", o.Out)
 			}
 			if err != nil {
 				return err
