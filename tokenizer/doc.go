@@ -1,0 +1,63 @@
+// Package tokenizer is the home of the Cosmos video and image tokenizers. It holds so far the
+// wavelet patcher that turns pixels into a shorter, wider tensor and the finite scalar quantizer
+// (FSQ) of the discrete tokenizers; the encoder and decoder between them are not written yet
+// (see the tokenizer issue). Tensors are channels-last: video
+// [B, T, H, W, C], images [B, H, W, C], float32, pixels in [-1, 1]. Every function here is a
+// GoMLX graph function and runs unchanged on the Go and XLA backends; the FSQ also has plain-Go
+// id <-> code conversions for code that handles token ids outside a graph.
+//
+// The semantics follow NVIDIA's public Cosmos-Tokenizer (github.com/NVIDIA/Cosmos-Tokenizer,
+// cosmos_tokenizer/modules/patching.py and quantizers.py), so that its published weights load
+// without retraining; the layouts below are therefore part of the weight format.
+//
+// # Haar wavelet patcher
+//
+// [HaarPatch3D] (Patcher3D, patch_method "haar") applies log2(p) levels of a 3-D discrete Haar
+// transform, p = patch_size (Cosmos uses 4: two levels). One level takes each 2×2×2 block of
+// (time, height, width) and forms 8 sub-bands by the 1-D Haar pair low = (a+b)/√2,
+// high = (a-b)/√2 along T, then H, then W, and divides the result by 2√2. Together that is
+// coefficient = (1/8)·Σ ±x over the block: the all-low band is the block mean, and a high band
+// has sign - on the second element of each pair it is high on. Every level transforms all
+// channels, not only the low band, so two levels give 64 sub-bands per input channel.
+//
+// Causality: before the transform the first frame is repeated p times (Patcher3D._haar), so
+// frames {0 (p copies)}, {1..p}, {p+1..2p}, ... form the temporal groups and 1+T frames become
+// 1+T/p latent frames; the first latent frame depends on the first input frame alone.
+// [HaarUnpatch3D] (UnPatcher3D._ihaar) inverts each level and drops the first p-1 frames.
+//
+// Channel layout (video). After one level on C channels, output channel = band·C + c with
+// band = 4·t + 2·h + w, where t, h, w are 0 for the low and 1 for the high filter on that axis:
+// the reference's concatenation order lll, llh, lhl, lhh, hll, hlh, hhl, hhh (letters T, H, W).
+// The second level sees 8C channels, so after two levels
+// channel = band₂·8C + band₁·C + c: 3 RGB channels become 192.
+//
+// Channel layout (images, [HaarPatch2D], Patcher._dwt). The image patcher filters W first and
+// then H and divides each level by 2, so coefficient = (1/4)·Σ ±x over a 2×2 block and
+// band = 2·w + h (order ll, lh, hl, hh with letters W, H): the opposite bit order to the video
+// patcher's H, W.
+//
+// The reference multiplies float32 1/√2 factors and divides by float32 2√2; here each level
+// multiplies by the exact 1/8 (or 1/4), which differs from it by float32 rounding only.
+// Sizes that do not divide by p are rejected: the reference pads them by reflection, a case its
+// inverse cannot undo.
+//
+// # Finite scalar quantization
+//
+// [FSQ] implements Mentzer et al. 2023, "Finite Scalar Quantization: VQ-VAE Made Simple"
+// (arXiv:2309.15505), as Cosmos's FSQuantizer does. The discrete tokenizers use levels
+// [8, 8, 8, 5, 5, 5] on a 6-channel latent ([CosmosFSQLevels]): 64,000 ids with place values
+// (basis) [1, 8, 64, 512, 2560, 12800], id = Σ digitᵢ·basisᵢ, the first channel least
+// significant. Per channel with L levels:
+//
+//	halfL  = (L-1)·(1+1e-3)/2         tanh amplitude, 1e-3 so the extreme levels are reachable
+//	offset = 0.5 if L is even, else 0
+//	shift  = atanh(offset/halfL)      makes bound(0) = 0
+//	bound(z) = tanh(z + shift)·halfL - offset
+//	code     = round(bound(z)) / (L/2)    (L/2 is integer division)
+//	digit    = code·(L/2) + L/2            in 0..L-1
+//
+// so L = 8 gives codes {-4..3}/4 (asymmetric: the offset centres the even grid) and L = 5 gives
+// {-2..2}/2. Rounding is round-half-to-even (torch.round) with a straight-through gradient
+// ([RoundSTE]: x + StopGradient(round(x) - x)). The all-zero latent maps to the id
+// 4 + 4·8 + 4·64 + 2·512 + 2·2560 + 2·12800 = 32036.
+package tokenizer
