@@ -13,6 +13,9 @@
 //   - [TransformerBlock] (pre-norm) and [TransformerLM], a decoder-only language model described
 //     by [TransformerConfig], with presets by name ([TransformerPreset]).
 //   - [CrossEntropy]: mean next-token loss.
+//   - [CausalConv3D]: video convolution, causal in time (left padding with copies of the first
+//     frame), as im2col-by-slices on the Go backend and native convolution elsewhere.
+//   - [GroupNorm1PerFrame]: one-group GroupNorm with statistics per frame, so it stays causal.
 //
 // # Parameter names
 //
@@ -29,10 +32,14 @@
 //	MLP (SwiGLU)      s/gate, s/up, s/down (Linear)
 //	TransformerBlock  s/norm1, s/attn, s/norm2, s/mlp
 //	TransformerLM     s/token_embed, s/pos_embed, s/block_0 … s/block_{L-1}, s/final_norm, s/lm_head (Linear, no bias)
+//	CausalConv3D      s/weights [kt, kh, kw, in, out]   s/biases [out]
+//	GroupNorm1PerFrame s/scale [C]          s/offset [C]
 //
 // so, for example, the first block's query weights of a TransformerLM built at the root scope are
 // "/block_0/attn/query/weights". Linear weights are output-major, [out, in], the layout of PyTorch's
-// nn.Linear.weight, so PyTorch checkpoints load without transposing. The names are also exported
+// nn.Linear.weight, so PyTorch checkpoints load without transposing; convolution kernels are
+// channels-last [kt, kh, kw, in, out], so PyTorch's [out, in, kt, kh, kw] is transposed with axes
+// (2, 3, 4, 1, 0) on import. The names are also exported
 // as constants (WeightsName, QueryName, BlockName, …).
 //
 // # Fused kernels and training
