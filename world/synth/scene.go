@@ -28,12 +28,23 @@ type LookRanges struct {
 	TexturedProb  float64
 }
 
-// DefaultLookRanges vary light from the upper left to the upper right and the backdrop from
-// dim to bright.
-var DefaultLookRanges = LookRanges{
-	LightAngle: [2]float64{math.Pi / 4, 3 * math.Pi / 4}, Ambient: [2]float64{0.45, 0.65},
-	Diffuse: [2]float64{0.35, 0.6}, SkyBrightness: [2]float64{150, 235}, StaticGrey: [2]float64{95, 150},
-	TexturedProb: 0.7,
+// LookRangesFor returns the appearance ranges of a split. In distribution, light comes from
+// the upper left to the upper right and the backdrop is mid to bright; out of distribution,
+// light comes low from the right, scenes are dimmer and harsher and the backdrop darker, outside
+// every training range.
+func LookRangesFor(split physics.Split) LookRanges {
+	if split == physics.OutOfDistribution {
+		return LookRanges{
+			LightAngle: [2]float64{-math.Pi / 8, math.Pi / 8}, Ambient: [2]float64{0.25, 0.4},
+			Diffuse: [2]float64{0.65, 0.85}, SkyBrightness: [2]float64{60, 140}, StaticGrey: [2]float64{40, 90},
+			TexturedProb: 0.7,
+		}
+	}
+	return LookRanges{
+		LightAngle: [2]float64{math.Pi / 4, 3 * math.Pi / 4}, Ambient: [2]float64{0.45, 0.65},
+		Diffuse: [2]float64{0.35, 0.6}, SkyBrightness: [2]float64{150, 235}, StaticGrey: [2]float64{95, 150},
+		TexturedProb: 0.7,
+	}
 }
 
 func uniform(rng *rand.Rand, r [2]float64) float64 { return r[0] + rng.Float64()*(r[1]-r[0]) }

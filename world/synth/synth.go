@@ -183,7 +183,7 @@ func Make(o Options, k int, r *render.Renderer) (*Clip, error) {
 	if err != nil {
 		return nil, fmt.Errorf("synth: clip %d (%s): %w", k, scenario, err)
 	}
-	look := DefaultLookRanges.SampleLook(rng)
+	look := LookRangesFor(o.Split).SampleLook(rng)
 	sb := newSceneBuilder(traj, look)
 	views, err := render.Views(sb.bounds(), o.Width, o.Height)
 	if err != nil {

@@ -255,3 +255,29 @@ func TestAllViewsStoresEveryCamera(t *testing.T) {
 		}
 	}
 }
+
+func TestLookSplitsDoNotOverlap(t *testing.T) {
+	id, ood := LookRangesFor(physics.InDistribution), LookRangesFor(physics.OutOfDistribution)
+	disjoint := func(a, b [2]float64) bool { return a[1] < b[0] || b[1] < a[0] }
+	for name, pair := range map[string][2][2]float64{
+		"light angle": {id.LightAngle, ood.LightAngle}, "ambient": {id.Ambient, ood.Ambient},
+		"diffuse": {id.Diffuse, ood.Diffuse}, "sky": {id.SkyBrightness, ood.SkyBrightness}, "grey": {id.StaticGrey, ood.StaticGrey},
+	} {
+		if !disjoint(pair[0], pair[1]) {
+			t.Errorf("%s: ID %v and OOD %v overlap", name, pair[0], pair[1])
+		}
+	}
+	rng := physics.NewRand(9)
+	for range 200 {
+		l := ood.SampleLook(rng)
+		if l.Light.Ambient < ood.Ambient[0] || l.Light.Ambient > ood.Ambient[1] ||
+			float64(l.StaticGrey) < ood.StaticGrey[0]-1 || float64(l.StaticGrey) > ood.StaticGrey[1] {
+			t.Fatalf("sampled look %+v outside the OOD ranges", l)
+		}
+	}
+	o := smallOptions(t.TempDir())
+	o.Split, o.N = physics.OutOfDistribution, 10
+	if _, err := Generate(context.Background(), o, nil); err != nil {
+		t.Fatal(err)
+	}
+}
