@@ -286,7 +286,7 @@ func writeCheckpoint(dir string, store *model.Store, modelConfig any, state Chec
 	if err := os.Rename(tmp, final); err != nil {
 		return fail(err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return nil, &CheckpointError{Path: final, Err: err}
 	}
 	return &Checkpoint{Dir: final, Step: state.Step, State: state}, nil
@@ -341,20 +341,6 @@ func removeStaleTemporaries(dir string) error {
 				return fmt.Errorf("train: clean %s: %w", dir, err)
 			}
 		}
-	}
-	return nil
-}
-
-// syncDir makes renames inside dir durable; filesystems that cannot fsync a folder report
-// EINVAL, which is not worth failing for.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return syncDir(dir)
+	return SyncDir(dir)
 }
 
 // WriteFile is Write for data already in memory.
@@ -52,9 +52,9 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	})
 }
 
-// syncDir makes a rename inside dir durable. Filesystems that cannot fsync a folder report
+// SyncDir makes a rename inside dir durable. Filesystems that cannot fsync a folder report
 // EINVAL, which is not an error worth failing a write for.
-func syncDir(dir string) error {
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("sync folder %s: %w", dir, err)

@@ -1,6 +1,10 @@
 package scene3d
 
-import "math"
+import (
+	"math"
+
+	"github.com/wfm-platform/wfm/internal/noise"
+)
 
 // TextureKind names a procedural texture.
 type TextureKind string
@@ -48,36 +52,12 @@ func (t Texture) validate() error {
 	return nil
 }
 
-// hash2 mixes a lattice cell and a seed into 64 random bits (the SplitMix64 finaliser,
-// Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014).
-func hash2(ix, iy int64, seed uint64) uint64 {
-	z := seed ^ uint64(ix)*0x9E3779B97F4A7C15 ^ uint64(iy)*0xC2B2AE3D27D4EB4F
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
-	return z ^ (z >> 31)
-}
-
 // unit01 maps the 20 bits of h starting at bit shift to [0, 1).
 func unit01(h uint64, shift uint) float64 {
 	return float64((h>>shift)&(1<<20-1)) / (1 << 20)
 }
 
 func lerp(a, b Vec3, s float64) Vec3 { return a.Add(b.Sub(a).Scale(s)) }
-
-func valueNoise(u, v float64, seed uint64) float64 {
-	fu, fv := math.Floor(u), math.Floor(v)
-	ix, iy := int64(fu), int64(fv)
-	su, sv := u-fu, v-fv
-	su = su * su * (3 - 2*su)
-	sv = sv * sv * (3 - 2*sv)
-	n00 := unit01(hash2(ix, iy, seed), 0)
-	n10 := unit01(hash2(ix+1, iy, seed), 0)
-	n01 := unit01(hash2(ix, iy+1, seed), 0)
-	n11 := unit01(hash2(ix+1, iy+1, seed), 0)
-	a := n00 + (n10-n00)*su
-	b := n01 + (n11-n01)*su
-	return a + (b-a)*sv
-}
 
 // At returns the texture colour at surface coordinates (u, v).
 func (t Texture) At(u, v float64) Vec3 {
@@ -89,14 +69,14 @@ func (t Texture) At(u, v float64) Vec3 {
 		}
 		return t.B
 	case Noise:
-		n := 0.65*valueNoise(u/t.Scale, v/t.Scale, t.Seed) + 0.35*valueNoise(2*u/t.Scale, 2*v/t.Scale, t.Seed+1)
+		n := 0.65*noise.Value2(u/t.Scale, v/t.Scale, t.Seed) + 0.35*noise.Value2(2*u/t.Scale, 2*v/t.Scale, t.Seed+1)
 		return lerp(t.A, t.B, math.Min(1, math.Max(0, (n-0.5)*3+0.5)))
 	case Rects:
 		fu, fv := math.Floor(u/t.Scale), math.Floor(v/t.Scale)
-		h := hash2(int64(fu), int64(fv), t.Seed)
+		h := noise.Hash2(int64(fu), int64(fv), t.Seed)
 		lu, lv := u/t.Scale-fu, v/t.Scale-fv
 		u0, u1 := 0.1+0.4*unit01(h, 0), 0.55+0.4*unit01(h, 20)
-		h2 := hash2(int64(fu), int64(fv), t.Seed+13)
+		h2 := noise.Hash2(int64(fu), int64(fv), t.Seed+13)
 		v0, v1 := 0.1+0.4*unit01(h, 40), 0.55+0.4*unit01(h2, 0)
 		jitter := 0.6 + 0.4*unit01(h2, 20)
 		if lu >= u0 && lu <= u1 && lv >= v0 && lv <= v1 {
@@ -105,7 +85,7 @@ func (t Texture) At(u, v float64) Vec3 {
 		return t.A.Scale(jitter)
 	case Dots:
 		fu, fv := math.Floor(u/t.Scale), math.Floor(v/t.Scale)
-		h := hash2(int64(fu), int64(fv), t.Seed)
+		h := noise.Hash2(int64(fu), int64(fv), t.Seed)
 		cu, cv := 0.3+0.4*unit01(h, 0), 0.3+0.4*unit01(h, 20)
 		r := 0.12 + 0.16*unit01(h, 40)
 		du, dv := u/t.Scale-fu-cu, v/t.Scale-fv-cv
