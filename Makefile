@@ -22,7 +22,7 @@ fmt:
 
 # Codec and training-step benchmarks (numbers go to docs/BENCHMARKS.md).
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./video/ ./bench/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./video/ ./bench/ ./nn/ ./dataset/ ./world/render/ ./world/scene3d/
 
 # A short run of every fuzz target (FUZZTIME each).
 FUZZTIME ?= 20s
