@@ -1,7 +1,7 @@
-// Package tokenizer is the home of the Cosmos video and image tokenizers. It holds so far the
-// wavelet patcher that turns pixels into a shorter, wider tensor and the finite scalar quantizer
-// (FSQ) of the discrete tokenizers; the encoder and decoder between them are not written yet
-// (see the tokenizer issue). Tensors are channels-last: video
+// Package tokenizer is the home of the Cosmos video and image tokenizers. It holds the
+// wavelet patcher that turns pixels into a shorter, wider tensor, the finite scalar quantizer
+// (FSQ) of the discrete tokenizers and the causal video encoder and decoder between them
+// ([Tokenizer]). Tensors are channels-last: video
 // [B, T, H, W, C], images [B, H, W, C], float32, pixels in [-1, 1]. Every function here is a
 // GoMLX graph function and runs unchanged on the Go and XLA backends; the FSQ also has plain-Go
 // id <-> code conversions for code that handles token ids outside a graph.
@@ -40,6 +40,17 @@
 // multiplies by the exact 1/8 (or 1/4), which differs from it by float32 rounding only.
 // Sizes that do not divide by p are rejected: the reference pads them by reflection, a case its
 // inverse cannot undo.
+//
+// # Causal video tokenizer
+//
+// [Tokenizer] is the factorized causal video autoencoder of Cosmos-Tokenizer
+// (modules/layers3d.py EncoderFactorized, DecoderFactorized; networks/continuous_video.py and
+// discrete_video.py), configured by [Config] and named [Preset]s: Haar patch, (1,3,3)+(3,1,1)
+// convolutions, res blocks with per-frame GroupNorm, hybrid down/upsampling, a mid block with
+// per-frame spatial and causal temporal attention, and a 1x1x1 quant_conv to 16 continuous (CV)
+// or 6 FSQ (DV) channels. Every layer is causal in time, so latent frame 0 encodes frame 0 alone.
+// Variables are scoped by the reference's module paths; the rule that maps one onto a checkpoint
+// key is [CheckpointName]'s.
 //
 // # Finite scalar quantization
 //
