@@ -71,4 +71,11 @@
 // {-2..2}/2. Rounding is round-half-to-even (torch.round) with a straight-through gradient
 // ([RoundSTE]: x + StopGradient(round(x) - x)). The all-zero latent maps to the id
 // 4 + 4·8 + 4·64 + 2·512 + 2·2560 + 2·12800 = 32036.
+//
+// # Weights
+//
+// [ExportOfficial] writes a model's variables under the Cosmos state-dict keys
+// ([CheckpointName]) in PyTorch layout; [ImportOfficial] reads such a file, a PyTorch .pt state
+// dict or a TorchScript .jit archive (through package torchfile, which runs nothing from the
+// file) back into a store, transposing convolution kernels and checking every shape.
 package tokenizer
