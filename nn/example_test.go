@@ -3,11 +3,11 @@ package nn_test
 import (
 	"fmt"
 
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
+	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/nn"
 )
 
@@ -17,13 +17,13 @@ func ExampleTransformerLM() {
 	if err != nil {
 		panic(err)
 	}
-	backend, err := gobackend.New("ops_sequential")
+	goBackend, err := backend.NewGo()
 	if err != nil {
 		panic(err)
 	}
 	store := model.NewStore()
 	store.SetParam(model.ParamInitialSeed, int64(1))
-	exec, err := model.NewExec(backend, store, func(scope *model.Scope, tokens *graph.Node) *graph.Node {
+	exec, err := model.NewExec(goBackend, store, func(scope *model.Scope, tokens *graph.Node) *graph.Node {
 		return nn.TransformerLM(scope, cfg, tokens)
 	})
 	if err != nil {

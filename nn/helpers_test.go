@@ -7,16 +7,17 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/wfm-platform/wfm/backend"
 )
 
-// testBackend is the pure-Go backend shared by the package's tests, running ops one at a time
-// (the configuration wfm uses, backend.GoConfig).
+// testBackend is the pure-Go backend shared by the package's tests, in wfm's configuration
+// (backend.NewGo).
 var testBackend = sync.OnceValue(func() compute.Backend {
-	b, err := gobackend.New("ops_sequential")
+	b, err := backend.NewGo()
 	if err != nil {
 		panic(err)
 	}

@@ -47,7 +47,7 @@ func TestFSQAllIDsRoundTrip(t *testing.T) {
 		for i := range ids {
 			ids[i] = int32(i)
 		}
-		outs, err := graph.ExecOnceN(patcherFSQBackend(), func(ids *graph.Node) []*graph.Node {
+		outs, err := graph.ExecOnceN(testBackend(), func(ids *graph.Node) []*graph.Node {
 			codes := q.IDsToCodes(ids)
 			return []*graph.Node{codes, q.CodesToIDs(codes)}
 		}, tensors.FromFlatDataAndDimensions(ids, v))
@@ -103,7 +103,7 @@ func TestFSQQuantize(t *testing.T) {
 		for i := range z {
 			z[i] = float32(rng.NormFloat64() * 2)
 		}
-		outs, err := graph.ExecOnceN(patcherFSQBackend(), func(z *graph.Node) []*graph.Node {
+		outs, err := graph.ExecOnceN(testBackend(), func(z *graph.Node) []*graph.Node {
 			codes := q.Quantize(z)
 			return []*graph.Node{codes, q.CodesToIDs(codes)}
 		}, tensors.FromFlatDataAndDimensions(z, n, d))
@@ -142,7 +142,7 @@ func TestFSQHandValues(t *testing.T) {
 		{-1e4, []float32{-1, -1, -1, -1, -1, -1}, 0},
 	} {
 		z := []float32{tc.z, tc.z, tc.z, tc.z, tc.z, tc.z}
-		outs, err := graph.ExecOnceN(patcherFSQBackend(), func(z *graph.Node) []*graph.Node {
+		outs, err := graph.ExecOnceN(testBackend(), func(z *graph.Node) []*graph.Node {
 			codes := q.Quantize(z)
 			return []*graph.Node{codes, q.CodesToIDs(codes)}
 		}, tensors.FromFlatDataAndDimensions(z, 1, 6))
@@ -162,7 +162,7 @@ func TestRoundSTE(t *testing.T) {
 	x := []float32{-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.2, -3.7}
 	wantRound := []float32{-2, -2, 0, 0, 2, 2, 0, -4}
 	c := []float32{1, 2, 3, 4, 5, 6, 7, 8}
-	outs, err := graph.ExecOnceN(patcherFSQBackend(), func(x, c *graph.Node) []*graph.Node {
+	outs, err := graph.ExecOnceN(testBackend(), func(x, c *graph.Node) []*graph.Node {
 		y := RoundSTE(x)
 		return []*graph.Node{y, graph.Gradient(graph.ReduceAllSum(graph.Mul(y, c)), x)[0]}
 	}, tensors.FromFlatDataAndDimensions(x, len(x)), tensors.FromFlatDataAndDimensions(c, len(c)))
@@ -179,7 +179,7 @@ func TestRoundSTE(t *testing.T) {
 	q := NewCosmosFSQ()
 	levels := q.Levels()
 	z := []float32{0, 0.3, -0.8, 1.5, -2, 0.05}
-	grad, err := graph.ExecOnce(patcherFSQBackend(), func(z *graph.Node) *graph.Node {
+	grad, err := graph.ExecOnce(testBackend(), func(z *graph.Node) *graph.Node {
 		return graph.Gradient(graph.ReduceAllSum(q.Quantize(z)), z)[0]
 	}, tensors.FromFlatDataAndDimensions(z, 1, 6))
 	if err != nil {

@@ -8,24 +8,12 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/wfm-platform/wfm/backend"
 )
-
-// modelBackend is the pure-Go backend in wfm's configuration (backend.NewGo).
-var modelBackend = sync.OnceValue(func() compute.Backend {
-	b, err := backend.NewGo()
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
 
 func mustPreset(t *testing.T, name string) Config {
 	t.Helper()
@@ -485,7 +473,7 @@ func TestHybridResamplingParameterFree(t *testing.T) {
 			store := model.NewStore()
 			setResampleWeights(t, store, "/block", c, tc.down)
 			x := randomVideo(9, tc.dims...)
-			exec, err := model.NewExec(modelBackend(), store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			exec, err := model.NewExec(testBackend(), store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 				if tc.down {
 					return []*graph.Node{hybridDownsample(scope.In("block"), in[0], true, true)}
 				}
@@ -557,7 +545,7 @@ func TestTrainingGraph(t *testing.T) {
 	store := model.NewStore()
 	store.SetParam(model.ParamInitialSeed, int64(3))
 	build := func(training bool) []*tensors.Tensor {
-		exec, err := model.NewExec(modelBackend(), store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		exec, err := model.NewExec(testBackend(), store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 			g := in[0].Graph()
 			scope.Store().SetTraining(g, training)
 			codes, _ := m.Encode(scope, in[0])
@@ -734,7 +722,7 @@ func TestAttentionBlocksMatchDefinition(t *testing.T) {
 // runOnStore builds fn on store, runs it on args and returns its outputs.
 func runOnStore(t *testing.T, store *model.Store, fn func(scope *model.Scope, in []*graph.Node) []*graph.Node, args ...any) []*tensors.Tensor {
 	t.Helper()
-	exec, err := model.NewExec(modelBackend(), store, fn)
+	exec, err := model.NewExec(testBackend(), store, fn)
 	if err != nil {
 		t.Fatal(err)
 	}

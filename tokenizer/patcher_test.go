@@ -14,9 +14,9 @@ import (
 	"github.com/wfm-platform/wfm/backend"
 )
 
-// patcherFSQBackend is the pure-Go backend (wfm's configuration) shared by the tests of the
-// patcher and the quantizer.
-var patcherFSQBackend = sync.OnceValue(func() compute.Backend {
+// testBackend is the pure-Go backend in wfm's configuration (backend.NewGo), shared by all the
+// tests of the package.
+var testBackend = sync.OnceValue(func() compute.Backend {
 	b, err := backend.NewGo()
 	if err != nil {
 		panic(err)
@@ -28,7 +28,7 @@ var patcherFSQBackend = sync.OnceValue(func() compute.Backend {
 // output with its dims.
 func runFloat(t *testing.T, fn func(*graph.Node) *graph.Node, data []float32, dims ...int) ([]float32, []int) {
 	t.Helper()
-	out, err := graph.ExecOnce(patcherFSQBackend(), fn, tensors.FromFlatDataAndDimensions(data, dims...))
+	out, err := graph.ExecOnce(testBackend(), fn, tensors.FromFlatDataAndDimensions(data, dims...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +349,7 @@ func TestHaarPatchRejectsBadShapes(t *testing.T) {
 			for _, d := range tc.dims {
 				n *= d
 			}
-			_, err := graph.ExecOnce(patcherFSQBackend(), tc.fn, tensors.FromFlatDataAndDimensions(make([]float32, n), tc.dims...))
+			_, err := graph.ExecOnce(testBackend(), tc.fn, tensors.FromFlatDataAndDimensions(make([]float32, n), tc.dims...))
 			if err == nil || !strings.Contains(err.Error(), "tokenizer.") {
 				t.Fatalf("shape %v: got error %v, want the patcher's shape panic", tc.dims, err)
 			}
@@ -362,7 +362,7 @@ func TestHaarPatchRejectsBadShapes(t *testing.T) {
 func BenchmarkHaarPatch3D(b *testing.B) {
 	dims := []int{1, 17, 256, 256, 3}
 	x := tensors.FromFlatDataAndDimensions(randomData(rand.New(rand.NewPCG(7, 8)), 17*256*256*3), dims...)
-	exec, err := graph.NewExec(patcherFSQBackend(), func(x *graph.Node) *graph.Node {
+	exec, err := graph.NewExec(testBackend(), func(x *graph.Node) *graph.Node {
 		return HaarUnpatch3D(HaarPatch3D(x, 4), 4)
 	})
 	if err != nil {
