@@ -93,6 +93,13 @@ func TestSelect(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tc.wantName == CUDA && !xlaCompiledIn {
+				// A binary built without cgo has no XLA: auto falls back to go and says why.
+				if c.Name != Go || !strings.Contains(c.Reason, "without cgo") {
+					t.Fatalf("cgo-less build picked %q (%s), want go with the reason", c.Name, c.Reason)
+				}
+				return
+			}
 			if c.Name != tc.wantName {
 				t.Fatalf("picked %q (%s), want %q", c.Name, c.Reason, tc.wantName)
 			}
@@ -113,8 +120,12 @@ func TestUnavailableErrorListsEverythingMissing(t *testing.T) {
 	if !errors.As(err, &ue) {
 		t.Fatalf("err = %v, want *UnavailableError", err)
 	}
-	if len(ue.Missing) != 2 {
-		t.Fatalf("missing = %q, want both the device and the plugin", ue.Missing)
+	want := 2 // the device and the plugin
+	if !xlaCompiledIn {
+		want++ // and XLA itself
+	}
+	if len(ue.Missing) != want {
+		t.Fatalf("missing = %q, want %d entries", ue.Missing, want)
 	}
 }
 
@@ -206,6 +217,9 @@ func TestOpenGo(t *testing.T) {
 }
 
 func TestOpenBrokenCUDAPluginNamesIt(t *testing.T) {
+	if !xlaCompiledIn {
+		t.Skip("built without cgo: no XLA backend to hand the plugin to")
+	}
 	env, sp := fakeMachine{gpus: []string{"H100"}, jaxWheel: "xla_cuda13", withNvidia: true}.build(t)
 	c, err := Select(CUDA, env)
 	if err != nil {

@@ -6,7 +6,8 @@
 //     fast on CPU only when the binary is built with GOEXPERIMENT=simd (AVX2/AVX-512 matmul kernels);
 //     [SIMD] reports how this binary was built.
 //   - "cuda": XLA through a PJRT CUDA plugin (github.com/gomlx/go-xla). The plugin is a shared
-//     library found on disk; nothing is ever downloaded at run time.
+//     library found on disk; nothing is ever downloaded at run time. XLA needs cgo: a binary
+//     built without a C compiler has the Go backend only and says so when asked for cuda.
 //
 // Selection ([Select], [Open]) takes "auto", "go" or "cuda"; the empty string means the WFM_BACKEND
 // environment variable, and then "auto". "auto" picks CUDA when an NVIDIA device and a CUDA plugin

@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute"
-	_ "github.com/gomlx/compute/gobackend"  // registers "go"
-	_ "github.com/gomlx/go-xla/compute/xla" // registers "xla", without auto-install
+	_ "github.com/gomlx/compute/gobackend" // registers "go"
 )
 
 // Names of the choices accepted by Select.
@@ -78,6 +77,9 @@ func Select(requested string, env Environment) (Choice, error) {
 	}
 
 	var missing []string
+	if !xlaCompiledIn {
+		missing = append(missing, "this binary was built without cgo (no C compiler, or CGO_ENABLED=0), so it has no XLA backend")
+	}
 	if len(c.GPUs) == 0 {
 		missing = append(missing, "no NVIDIA device (no /proc/driver/nvidia/gpus/*, no /dev/nvidia0)")
 	}
