@@ -71,6 +71,21 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// exitError makes the command exit with a given status, for commands whose exit status carries a
+// result (wfm guard: allowed / blocked). Err may be nil: then nothing more is printed.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e exitError) Unwrap() error { return e.err }
+
 // usagef returns a usage error for a command's own argument checks.
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
@@ -91,6 +106,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd, err := rootCmd.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "wfm: %v\n", ee.err)
+		}
+		return ee.code
 	}
 	fmt.Fprintf(stderr, "wfm: %v\n", err)
 	var ue usageError
