@@ -36,6 +36,20 @@ type Config struct {
 	LatentChannels int `json:"latent_channels"`
 	// Levels are the FSQ levels of a discrete tokenizer (nil for CV).
 	Levels []int `json:"levels,omitempty"`
+	// DecoderChannelsMult, when set, replaces ChannelsMult for the decoder. The reference's
+	// continuous video tokenizer builds the decoder of its 4x temporal configurations with
+	// channels_mult [2, 4] (networks/continuous_video.py), whatever the encoder's; nil means
+	// the decoder mirrors the encoder.
+	DecoderChannelsMult []int `json:"decoder_channels_mult,omitempty"`
+}
+
+// DecoderMult returns a copy of the decoder's channel multipliers: DecoderChannelsMult if set,
+// else ChannelsMult.
+func (c Config) DecoderMult() []int {
+	if c.DecoderChannelsMult != nil {
+		return slices.Clone(c.DecoderChannelsMult)
+	}
+	return slices.Clone(c.ChannelsMult)
 }
 
 // ConfigError reports an invalid tokenizer configuration or an unknown preset.
@@ -81,8 +95,9 @@ func PresetNames() []string {
 // "cv4x8x8", "cv8x8x8", "cv8x16x16", "dv4x8x8", "dv8x8x8", "dv8x16x16" (time x height x width
 // compression; base width 128, multipliers [2, 4, 4], 2 encoder res blocks per level, patch size
 // 4, z_channels 16, CV latent channels 16, DV FSQ levels [8, 8, 8, 5, 5, 5]; Cosmos-Tokenizer
-// networks/configs.py), or any of them with the suffix "-tiny" (base width 16, 1 res block per
-// level) for CPU training and tests.
+// networks/configs.py; cv4x8x8's decoder has multipliers [2, 4], as continuous_video.py builds
+// it), or any of them with the suffix "-tiny" (base width 16, 1 res block per level) for CPU
+// training and tests.
 func Preset(name string) (Config, error) {
 	base, tiny := name, false
 	if len(name) > len(tinySuffix) && name[len(name)-len(tinySuffix):] == tinySuffix {
@@ -101,6 +116,8 @@ func Preset(name string) (Config, error) {
 	if ps.discrete {
 		cfg.Levels = CosmosFSQLevels()
 		cfg.LatentChannels = len(cfg.Levels)
+	} else if ps.temporal == 4 {
+		cfg.DecoderChannelsMult = []int{2, 4}
 	}
 	if tiny {
 		cfg.Channels, cfg.NumResBlocks = 16, 1
@@ -136,6 +153,10 @@ func (c Config) Validate() error {
 	if slices.ContainsFunc(c.ChannelsMult, func(m int) bool { return m < 1 }) {
 		return bad("channels_mult %v has a non-positive entry", c.ChannelsMult)
 	}
+	if c.DecoderChannelsMult != nil && (len(c.DecoderChannelsMult) == 0 ||
+		slices.ContainsFunc(c.DecoderChannelsMult, func(m int) bool { return m < 1 })) {
+		return bad("decoder_channels_mult %v is empty or has a non-positive entry", c.DecoderChannelsMult)
+	}
 	p, ok := log2Exact(c.PatchSize)
 	if !ok {
 		return bad("patch_size %d is not a power of two", c.PatchSize)
@@ -155,10 +176,19 @@ func (c Config) Validate() error {
 		}
 	}
 	// The decoder (non-legacy DecoderFactorized) upsamples in time at reversed levels 1..t only,
-	// and in space wherever it does in time: anything else would not invert the encoder.
-	if td, sd := c.temporalDowns(), c.spatialDowns(); td > sd || (td > 0 && td > len(c.ChannelsMult)-2) {
-		return bad("temporal compression %d with spatial %d and %d levels cannot be inverted by the decoder",
-			c.TemporalCompression, c.SpatialCompression, len(c.ChannelsMult))
+	// and in space wherever it does in time: its schedule must undo every downsample.
+	var sUps, tUps int
+	for _, up := range c.decoderUpsamples() {
+		if up.spatial {
+			sUps++
+		}
+		if up.temporal {
+			tUps++
+		}
+	}
+	if sUps != c.spatialDowns() || tUps != c.temporalDowns() {
+		return bad("temporal compression %d with spatial %d: a decoder of %d levels upsamples %dx in time and %dx in space",
+			c.TemporalCompression, c.SpatialCompression, len(c.DecoderMult()), 1<<tUps, 1<<sUps)
 	}
 	if c.Discrete {
 		q, err := NewFSQ(c.Levels)
@@ -186,4 +216,24 @@ func (c Config) temporalDowns() int {
 	t, _ := log2Exact(c.TemporalCompression)
 	p, _ := log2Exact(c.PatchSize)
 	return t - p
+}
+
+// upsample says which directions a decoder level's hybrid upsample runs in.
+type upsample struct{ spatial, temporal bool }
+
+// decoderUpsamples returns, for each decoder level i (index i, as up.i), the directions of the
+// hybrid upsample that follows its res blocks; level 0 has none (both false). As in the
+// reference's non-legacy DecoderFactorized, with r = levels-1-i the level's position counted
+// from the decoder's input: temporal when 0 < r <= log2(t/p), spatial when temporal, or when
+// r < log2(s/p) and s > t.
+func (c Config) decoderUpsamples() []upsample {
+	levels := len(c.DecoderMult())
+	sUps, tUps := c.spatialDowns(), c.temporalDowns()
+	out := make([]upsample, levels)
+	for i := 1; i < levels; i++ {
+		r := levels - 1 - i
+		temporal := 0 < r && r < tUps+1
+		out[i] = upsample{spatial: temporal || (r < sUps && sUps > tUps), temporal: temporal}
+	}
+	return out
 }

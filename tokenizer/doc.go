@@ -52,6 +52,13 @@
 // Variables are scoped by the reference's module paths; the rule that maps one onto a checkpoint
 // key is [CheckpointName]'s.
 //
+// Parity: given the same weights, Encode and Decode compute what the reference's PyTorch
+// networks compute to float32 rounding (relative errors of order 1e-7 to 1e-6, measured on
+// seeded random weights by parity_test.go against golden files that testdata/make_golden.py
+// writes with the reference code itself). One structural detail comes from there: the
+// reference's continuous tokenizers with 4x temporal compression build their decoder with
+// channel multipliers [2, 4] ([Config].DecoderChannelsMult).
+//
 // # Finite scalar quantization
 //
 // [FSQ] implements Mentzer et al. 2023, "Finite Scalar Quantization: VQ-VAE Made Simple"

@@ -54,6 +54,7 @@ func (m *Tokenizer) Config() Config { return m.cfg.clone() }
 // clone returns c with its slices copied.
 func (c Config) clone() Config {
 	c.ChannelsMult, c.Levels = slices.Clone(c.ChannelsMult), slices.Clone(c.Levels)
+	c.DecoderChannelsMult = slices.Clone(c.DecoderChannelsMult)
 	return c
 }
 
@@ -129,26 +130,24 @@ func (m *Tokenizer) encoder(scope *model.Scope, x *graph.Node) *graph.Node {
 	return factorizedConv(scope, "conv_out", swish(norm(scope.In("norm_out"), h)), c.ZChannels)
 }
 
-// decoder is DecoderFactorized (non-legacy): conv_in, mid, up_i levels from the last to the
-// first (NumResBlocks+1 res blocks each, then, except at level 0, a hybrid upsample: temporal at
-// reversed levels 1..log2(t/p), spatial there too and at reversed levels below log2(s/p) when
-// s > t), norm_out, swish, conv_out to OutChannels·p³ and the inverse Haar transform.
+// decoder is DecoderFactorized (non-legacy): conv_in, mid, up_i levels of Config.DecoderMult
+// from the last to the first (NumResBlocks+1 res blocks each, then, except at level 0, a hybrid
+// upsample as Config.decoderUpsamples says), norm_out, swish, conv_out to OutChannels·p³ and the
+// inverse Haar transform.
 func (m *Tokenizer) decoder(scope *model.Scope, z *graph.Node) *graph.Node {
 	c := m.cfg
-	levels := len(c.ChannelsMult)
-	h := factorizedConv(scope, "conv_in", z, c.Channels*c.ChannelsMult[levels-1])
+	mult := c.DecoderMult()
+	levels := len(mult)
+	h := factorizedConv(scope, "conv_in", z, c.Channels*mult[levels-1])
 	h = midBlock(scope.In("mid"), h)
-	sUps, tUps := c.spatialDowns(), c.temporalDowns()
+	ups := c.decoderUpsamples()
 	for i := levels - 1; i >= 0; i-- {
 		level := scope.In("up_%d", i)
 		for j := range c.NumResBlocks + 1 {
-			h = resBlock(level.In("block_%d", j), h, c.Channels*c.ChannelsMult[i])
+			h = resBlock(level.In("block_%d", j), h, c.Channels*mult[i])
 		}
 		if i != 0 {
-			rev := levels - i - 1
-			temporal := 0 < rev && rev < tUps+1
-			spatial := temporal || (rev < sUps && sUps > tUps)
-			h = hybridUpsample(level.In("upsample"), h, spatial, temporal)
+			h = hybridUpsample(level.In("upsample"), h, ups[i].spatial, ups[i].temporal)
 		}
 	}
 	p := c.PatchSize

@@ -157,9 +157,10 @@ func ExportOfficial(store *model.Store, cfg Config, path string) error {
 // Keys the model does not use are returned, sorted, as unused: the reference builds and saves
 // convolutions its forward pass never runs (see [Tokenizer]). A key that is not a model key
 // as is but becomes one when its first dotted segment is removed is read as that key, for
-// archives that nest the state dict one module deeper; this, and the key names of the
-// TorchScript archives in general, follow the published state-dict names and have not been
-// checked against the released .jit files.
+// archives that nest the state dict one module deeper. The key names of TorchScript archives are
+// checked (parity_test.go) against the archives that torch.jit.trace and torch.jit.save
+// (PyTorch 1.13) write for the reference's own encoder_jit and decoder_jit modules, not against
+// the released .jit files themselves.
 //
 // All keys, shapes and dtypes are checked before any variable changes, so an error leaves the
 // store as it was.

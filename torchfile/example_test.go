@@ -13,7 +13,11 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println(f.Kind)
-	for _, t := range f.Tensors()[:2] {
+	for _, name := range []string{"encoder.conv_in.conv1.weight", "encoder.conv_in.conv1.bias"} {
+		t, ok := f.Tensor(name)
+		if !ok {
+			log.Fatalf("no tensor %s", name)
+		}
 		v, err := t.Float32s()
 		if err != nil {
 			log.Fatal(err)

@@ -1,239 +1,115 @@
-#!/usr/bin/env python3
-"""Writes the torchfile test fixtures: PyTorch archives made without PyTorch.
+#!/usr/bin/python3
+"""Writes the torchfile test fixtures with PyTorch itself (torch.save and torch.jit.save).
 
-Run from this folder with python3 (3.11, standard library only):
+Run from this folder with Debian's python3 and its python3-torch (made with torch 1.13.1):
 
-    python3 make_fixtures.py
+    /usr/bin/python3 make_fixtures.py
 
 It writes
-  state_dict.pt    the zip layout of torch.save (PyTorch >= 1.6, _use_new_zipfile_serialization):
-                   archive/data.pkl (pickle protocol 2), archive/byteorder, archive/data/<key>
-                   (raw little-endian storages), archive/version;
-  checkpoint.pt    the same layout holding {"model": OrderedDict, "epoch": 7};
-  torchscript.jit  the layout of torch.jit.save: archive/data.pkl holding the module object graph
-                   (instances of "__torch__.*" classes whose BUILD state is their attribute dict),
-                   archive/constants.pkl, archive/code/__torch__/*.py, archive/data/<key>,
-                   archive/version.
+  state_dict.pt    torch.save of an OrderedDict state dict (with the _metadata attribute torch's
+                   state dicts carry) holding float32 views that are contiguous, transposed,
+                   strided, offset and broadcast (stride 0), an empty tensor, a float16 tensor, a
+                   bfloat16 Parameter, an int64 scalar and a bool vector;
+  checkpoint.pt    torch.save of {"model": OrderedDict, "epoch": 7, "tied": [the same tensor]}:
+                   a tensor object pickled twice, the second time as a memo reference;
+  torchscript.jit  torch.jit.save of a scripted module tree (a Tokenizer holding an Encoder with
+                   a conv_in CausalConv3d, a ModuleList of two more and a Dict[str, Tensor]
+                   attribute "buffers"), the writer of NVIDIA's encoder.jit and decoder.jit.
 
-How: torch.save pickles tensors with Tensor.__reduce_ex__ -> torch._utils._rebuild_tensor_v2
-(storage, storage_offset, size, stride, requires_grad, backward_hooks) and storages as persistent
-ids ('storage', torch.<Type>Storage, key, location, numel) (torch/serialization.py, _save). Here
-small stand-in classes and functions are registered as modules named "torch", "torch._utils",
-"torch.jit._pickle" and "__torch__.*" in sys.modules, only inside this script, so that Python's
-own pickle module writes exactly the GLOBAL names torch writes. The values are small formulas of
-the element index that torchfile's tests recompute.
-
-Still to do on a machine with PyTorch: check the reader against archives written by real
-torch.save and torch.jit.save (in particular the official Cosmos tokenizer encoder.jit and
-decoder.jit), since these fixtures reproduce the layout from its documentation and source, not
-from torch itself.
+The archives are written to an in-memory buffer first, so that their members sit under the
+folder "archive" as they do for any torch.save to a file object (saving to a path names the
+folder after the file instead). The values are small formulas of the element index that
+torchfile's tests recompute; see file_test.go. An earlier version of this script wrote the same
+fixtures without PyTorch, from stand-ins of the torch globals; the reader gives the same names,
+dtypes, shapes and values for both.
 """
 import collections
 import io
-import pickle
-import struct
-import sys
-import types
-import zipfile
+from typing import Dict
+
+import torch
 
 
-def module(name):
-    """Registers an empty module and its parent packages, so that pickle can import the name."""
-    parts = name.split(".")
-    for i in range(1, len(parts) + 1):
-        sys.modules.setdefault(".".join(parts[:i]), types.ModuleType(".".join(parts[:i])))
-    return sys.modules[name]
-
-
-torch = module("torch")
-torch_utils = module("torch._utils")
-torch_jit = module("torch.jit")
-torch_jit_pickle = module("torch.jit._pickle")
-
-DTYPES = {  # storage class -> struct format of one element
-    "FloatStorage": "f",
-    "HalfStorage": "e",
-    "BFloat16Storage": "H",  # packed by hand: the upper 16 bits of a float32
-    "LongStorage": "q",
-    "BoolStorage": "?",
-}
-for _name in DTYPES:
-    setattr(torch, _name, type(_name, (), {"__module__": "torch", "__qualname__": _name}))
-
-
-def _global(mod, name):
-    def f(*args):
-        raise RuntimeError("stand-in, never called")
-    f.__module__, f.__qualname__, f.__name__ = mod.__name__, name, name
-    setattr(mod, name, f)
-    return f
-
-
-rebuild_tensor_v2 = _global(torch_utils, "_rebuild_tensor_v2")
-rebuild_parameter = _global(torch_utils, "_rebuild_parameter")
-restore_type_tag = _global(torch_jit_pickle, "restore_type_tag")
-build_intlist = _global(torch_jit_pickle, "build_intlist")
-
-
-class Storage:
-    def __init__(self, kind, key, values):
-        self.kind, self.key, self.values = kind, key, values
-
-    def raw(self):
-        if self.kind == "BFloat16Storage":
-            return b"".join(struct.pack("<f", v)[2:] for v in self.values)
-        return struct.pack("<%d%s" % (len(self.values), DTYPES[self.kind]), *self.values)
-
-
-class Tensor:
-    def __init__(self, storage, offset, size, stride):
-        self.args = (storage, offset, tuple(size), tuple(stride), False, collections.OrderedDict())
-
-    def __reduce__(self):
-        return (rebuild_tensor_v2, self.args)
-
-
-class Parameter:
-    def __init__(self, tensor):
-        self.tensor = tensor
-
-    def __reduce__(self):
-        return (rebuild_parameter, (self.tensor, True, collections.OrderedDict()))
-
-
-def contiguous(storage, size):
-    stride, s = [], 1
-    for d in reversed(size):
-        stride.insert(0, s)
-        s *= d
-    return Tensor(storage, 0, size, stride)
-
-
-class TorchPickler(pickle.Pickler):
-    def __init__(self, f):
-        super().__init__(f, protocol=2)
-        self.storages = {}
-
-    def persistent_id(self, obj):
-        if isinstance(obj, Storage):
-            self.storages[obj.key] = obj
-            return ("storage", getattr(torch, obj.kind), obj.key, "cpu", len(obj.values))
-        return None
-
-
-def member(zf, name, data):
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    zf.writestr(info, data, compress_type=zipfile.ZIP_STORED)
-
-
-def write_archive(path, obj, extra=()):
+def save(path, obj):
     buf = io.BytesIO()
-    p = TorchPickler(buf)
-    p.dump(obj)
-    with zipfile.ZipFile(path, "w") as zf:
-        member(zf, "archive/data.pkl", buf.getvalue())
-        for name, data in extra:
-            member(zf, "archive/" + name, data)
-        member(zf, "archive/byteorder", b"little")
-        for key in sorted(p.storages, key=int):
-            member(zf, "archive/data/" + key, p.storages[key].raw())
-        member(zf, "archive/version", b"3\n")
+    torch.save(obj, buf)
+    with open(path, "wb") as f:
+        f.write(buf.getvalue())
 
 
 def state_dict():
-    # Values: element i of each storage, as torchfile's tests recompute them.
-    w = Storage("FloatStorage", "0", [0.25 * i - 1 for i in range(6)])
-    b = Storage("FloatStorage", "1", [float(10 + i) for i in range(2)])
-    h = Storage("HalfStorage", "2", [0.5 * i for i in range(4)])
-    bf = Storage("BFloat16Storage", "3", [float(i) - 2 for i in range(4)])
-    step = Storage("LongStorage", "4", [1 << 40])
-    mask = Storage("BoolStorage", "5", [True, False, True])
+    w = torch.tensor([0.25 * i - 1 for i in range(6)], dtype=torch.float32)
+    b = torch.tensor([float(10 + i) for i in range(2)], dtype=torch.float32)
     sd = collections.OrderedDict()
-    sd["encoder.conv_in.weight"] = contiguous(w, [2, 3, 1, 1])
-    sd["encoder.conv_in.bias"] = contiguous(b, [2])
-    sd["encoder.conv_in.weight_t"] = Tensor(w, 0, [3, 2], [1, 3])  # transpose of w viewed (2,3)
-    sd["encoder.conv_in.weight_odd"] = Tensor(w, 1, [2], [3])  # column 1 of w viewed (2,3)
-    sd["decoder.norm.weight"] = contiguous(h, [4])
-    sd["decoder.proj.weight"] = Parameter(contiguous(bf, [2, 2]))
-    sd["step"] = Tensor(step, 0, [], [])
-    sd["mask"] = contiguous(mask, [3])
-    sd["broadcast"] = Tensor(b, 1, [2, 3], [0, 0])  # expand() of one element
-    sd["empty"] = Tensor(b, 0, [0, 5], [5, 1])
-    # torch.save's state dicts carry their version metadata as an attribute (BUILD state).
+    sd["encoder.conv_in.weight"] = w.view(2, 3, 1, 1)
+    sd["encoder.conv_in.bias"] = b
+    sd["encoder.conv_in.weight_t"] = w.view(2, 3).t()  # strides (1, 3)
+    sd["encoder.conv_in.weight_odd"] = w.view(2, 3)[:, 1]  # offset 1, stride 3
+    sd["decoder.norm.weight"] = torch.tensor([0.5 * i for i in range(4)], dtype=torch.float16)
+    sd["decoder.proj.weight"] = torch.nn.Parameter(
+        torch.tensor([float(i) - 2 for i in range(4)], dtype=torch.bfloat16).view(2, 2))
+    sd["step"] = torch.tensor(1 << 40, dtype=torch.int64)
+    sd["mask"] = torch.tensor([True, False, True])
+    sd["broadcast"] = b[1:].expand(2, 3)  # offset 1, strides (0, 0)
+    sd["empty"] = b.as_strided((0, 5), (5, 1), 0)
     sd._metadata = collections.OrderedDict([("", {"version": 1})])
     return sd
 
 
 def checkpoint():
-    w = Storage("FloatStorage", "0", [float(i * i) for i in range(3)])
-    model = collections.OrderedDict([("layer.weight", contiguous(w, [3]))])
-    return {"model": model, "epoch": 7, "tied": [contiguous(w, [3])]}
+    w = torch.tensor([float(i * i) for i in range(3)])
+    return {"model": collections.OrderedDict([("layer.weight", w)]), "epoch": 7, "tied": [w]}
 
 
-def torch_class(path):
-    mod_name, cls_name = path.rsplit(".", 1)
-    mod = module(mod_name)
-    cls = type(cls_name, (), {"__module__": mod_name, "__qualname__": cls_name})
-    setattr(mod, cls_name, cls)
-    return cls
+class CausalConv3d(torch.nn.Module):
+    def __init__(self, scale: float):
+        super().__init__()
+        self.conv1 = torch.nn.Conv3d(1, 2, kernel_size=1)
+        with torch.no_grad():
+            self.conv1.weight.copy_(torch.tensor([scale * (i + 1) for i in range(2)]).view(2, 1, 1, 1, 1))
+            self.conv1.bias.copy_(torch.tensor([-scale * (i + 1) for i in range(2)]))
+        self.time_stride = 1
+
+    def forward(self, x):
+        return self.conv1(x)
 
 
-class TaggedDict:
-    """A TorchScript Dict[str, Tensor] attribute, as torch.jit._pickle.restore_type_tag wraps it."""
+class Encoder(torch.nn.Module):
+    buffers: Dict[str, torch.Tensor]
 
-    def __init__(self, d):
-        self.d = d
+    def __init__(self):
+        super().__init__()
+        self.conv_in = CausalConv3d(1.0)
+        self.down = torch.nn.ModuleList([CausalConv3d(2.0), CausalConv3d(3.0)])
+        # TorchScript writes a module's plain attributes before its submodules, so this one
+        # comes first in the archive.
+        self.buffers = {"scale": torch.tensor([0.5])}
 
-    def __reduce__(self):
-        return (restore_type_tag, (self.d, "Dict[str, Tensor]"))
-
-
-class IntList:
-    def __init__(self, items):
-        self.items = items
-
-    def __reduce__(self):
-        return (build_intlist, (self.items,))
-
-
-def new(cls, **attrs):
-    # Protocol 2 pickles an instance as GLOBAL cls, EMPTY_TUPLE, NEWOBJ, then its __dict__ and
-    # BUILD: the same opcodes TorchScript's C++ pickler writes for a module object.
-    o = cls.__new__(cls)
-    o.__dict__.update(attrs)
-    return o
+    def forward(self, x):
+        y = self.conv_in(x)
+        for d in self.down:
+            y = y + d(x)
+        return y * self.buffers["scale"]
 
 
-def torchscript():
-    Encoder = torch_class("__torch__.cosmos_tokenizer.networks.Encoder")
-    CausalConv3d = torch_class("__torch__.cosmos_tokenizer.modules.CausalConv3d")
-    Conv3d = torch_class("__torch__.torch.nn.modules.conv.Conv3d")
-    ModuleList = torch_class("__torch__.torch.nn.modules.container.ModuleList")
-    k = [0]
+class Tokenizer(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder()
 
-    def param(size, scale):
-        n = 1
-        for d in size:
-            n *= d
-        st = Storage("FloatStorage", str(k[0]), [scale * (i + 1) for i in range(n)])
-        k[0] += 1
-        return contiguous(st, size)
+    def forward(self, x):
+        return self.encoder(x)
 
-    def cconv(scale):
-        conv = new(Conv3d, training=False, weight=param([2, 1, 1, 1, 1], scale), bias=param([2], -scale),
-                   padding=IntList([0, 0, 0]))
-        return new(CausalConv3d, training=False, conv1=conv, time_stride=1)
 
-    down = new(ModuleList, training=False, **{"0": cconv(2.0), "1": cconv(3.0)})
-    enc = new(Encoder, training=False, conv_in=cconv(1.0), down=down,
-              buffers=TaggedDict({"scale": param([1], 0.5)}))
-    return new(torch_class("__torch__.cosmos_tokenizer.Tokenizer"), training=False, encoder=enc)
+def torchscript(path):
+    m = torch.jit.script(Tokenizer().eval())
+    buf = io.BytesIO()
+    torch.jit.save(m, buf)
+    with open(path, "wb") as f:
+        f.write(buf.getvalue())
 
 
 if __name__ == "__main__":
-    write_archive("state_dict.pt", state_dict())
-    write_archive("checkpoint.pt", checkpoint())
-    constants = pickle.dumps((), protocol=2)
-    code = b"class Tokenizer(Module):\n  __parameters__ = []\n  encoder : __torch__.cosmos_tokenizer.networks.Encoder\n"
-    write_archive("torchscript.jit", torchscript(),
-                  extra=[("constants.pkl", constants), ("code/__torch__/cosmos_tokenizer.py", code)])
+    save("state_dict.pt", state_dict())
+    save("checkpoint.pt", checkpoint())
+    torchscript("torchscript.jit")
