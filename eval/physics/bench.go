@@ -113,14 +113,12 @@ func evalClip(ctx context.Context, cfg Config, c *synth.Clip, models []Predictor
 	var objects []Object
 	var tracks []truthTrack
 	for i, b := range rec.Trajectory.Bodies {
-		// A dynamic body with index 0 shares mask ID 0 with the background (world/synth writes
-		// body indices into the masks, and only the collision scene has no ground at index 0),
-		// so it cannot be scored from the masks and is left out.
-		if b.Type == sim.Static || i == 0 {
+		// world/synth writes body index + 1 into the masks (0 is the background).
+		if b.Type == sim.Static {
 			continue
 		}
-		objects = append(objects, Object{ID: uint8(i), RGB: world.ColourOf(b.Color).RGB})
-		tr := truthTrack{id: uint8(i)}
+		objects = append(objects, Object{ID: uint8(i + 1), RGB: world.ColourOf(b.Color).RGB})
+		tr := truthTrack{id: uint8(i + 1)}
 		for t := range cfg.Frames {
 			p := rec.Trajectory.Frames[mc+t].States[i].Position
 			q := rec.WorldToPix.Apply(render.Vec2{X: p.X, Y: p.Y})

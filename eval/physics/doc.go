@@ -27,9 +27,8 @@
 //     the image (pixels), and the frame-to-frame centroid displacement against the simulated one
 //     (pixels/frame). Both cover the objects found; Detected says which fraction that is.
 //
-// The masks of world/synth hold physics body indices, 0 for background; a dynamic body with
-// index 0 (the first ball of the collision scene, which has no ground) is indistinguishable from
-// the background there and is left out of IoU and centroid scores.
+// The masks of world/synth hold physics body index + 1 for dynamic bodies and 0 for the
+// background and static geometry.
 //
 // # Baselines
 //

@@ -6,7 +6,7 @@ import (
 )
 
 // Object is one simulated body the segmentation looks for: its mask ID (the physics body index
-// the renderer writes into the instance masks) and its palette colour (world.Palette).
+// plus one, as world/synth writes it into the instance masks) and its palette colour (world.Palette).
 type Object struct {
 	ID  uint8
 	RGB [3]uint8

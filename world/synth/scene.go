@@ -111,7 +111,8 @@ func newSceneBuilder(t *physics.Trajectory, look Look) *sceneBuilder {
 
 // renderBody gives a physics body its look. Dynamic bodies take their palette colour and, when
 // the look is textured, stripes (balls) or checkers (boxes) in a darker shade so that rotation
-// shows; their mask ID is their physics body index (never 0: body 0 is the ground). Static
+// shows; their mask ID is their physics body index plus one (0 is the background, and body 0 is
+// dynamic in scenes without ground, such as the collision scene). Static
 // geometry is a noisy grey and stays out of the mask.
 func renderBody(i int, body physics.Body, look Look) render.Body {
 	rb := render.Body{Shape: renderShape(body.Shape), Static: body.Type == physics.Static}
@@ -122,7 +123,7 @@ func renderBody(i int, body physics.Body, look Look) render.Body {
 		return rb
 	}
 	c := world.ColourOf(body.Color).RGB
-	rb.ID = uint16(i)
+	rb.ID = uint16(i + 1)
 	rb.Material = render.Material{Color: render.RGB{R: c[0], G: c[1], B: c[2]}}
 	if look.Textured {
 		rb.Material.Pattern = render.RGB{R: c[0] / 2, G: c[1] / 2, B: c[2] / 2}

@@ -6,7 +6,7 @@
 // captioned from its measured motion (world), and stored as KEY.y4m (or KEY.mp4), KEY.json
 // (scenario, parameters, per-frame body states, camera, appearance, captions, seed) and
 // KEY.mask.png (the instance masks of all frames stacked vertically, one byte per pixel: the
-// body index, 0 for background). A camera clip (camera_orbit, camera_dolly, camera_pan) is a
+// physics body index plus one, 0 for background). A camera clip (camera_orbit, camera_dolly, camera_pan) is a
 // random textured room ray-cast along a camera path (world/scene3d), with the intrinsics and
 // per-frame poses in KEY.json and depth in KEY.depth.png (16-bit millimetres).
 //

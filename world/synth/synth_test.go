@@ -115,8 +115,8 @@ func TestSamplesHoldVideoMasksAndTruth(t *testing.T) {
 					continue
 				}
 				checked++
-				if got := masks.GrayAt(x, f*o.Height+y).Y; int(got) != i {
-					t.Errorf("%s frame %d: mask at the centre of body %d (%s) is %d", s.Key, f, i, b.Name, got)
+				if got := masks.GrayAt(x, f*o.Height+y).Y; int(got) != i+1 {
+					t.Errorf("%s frame %d: mask at the centre of body %d (%s) is %d, want %d", s.Key, f, i, b.Name, got, i+1)
 				}
 			}
 		}
