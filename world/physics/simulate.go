@@ -3,6 +3,7 @@ package physics
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/ByteArena/box2d"
 )
@@ -148,6 +149,12 @@ func Substeps(fps int) int {
 	return (StepHz + fps - 1) / fps
 }
 
+// box2dMu serializes simulations: the Box2D port keeps package-level profiling counters (such as
+// B2_toiIters) that every world step updates, so two concurrent simulations would race on them.
+// They do not affect results, but a data race is undefined behaviour in Go; rendering, the
+// expensive part of making a clip, stays parallel.
+var box2dMu sync.Mutex
+
 // Simulate validates p, builds its scene and records frames states sampled at fps: frame 0
 // is the initial state and frame k is the state at time k/fps. The result is a pure function
 // of (p, fps, frames): the same inputs give bitwise-identical trajectories.
@@ -164,6 +171,8 @@ func Simulate(p Params, fps, frames int) (*Trajectory, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	box2dMu.Lock()
+	defer box2dMu.Unlock()
 	s := newScene(Vec2{0, -StandardGravity})
 	p.build(s)
 	sub := Substeps(fps)
