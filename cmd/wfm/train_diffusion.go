@@ -1,0 +1,348 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/dataset"
+	"github.com/wfm-platform/wfm/diffusion"
+	"github.com/wfm-platform/wfm/tokenizer"
+	"github.com/wfm-platform/wfm/train"
+	"github.com/wfm-platform/wfm/video"
+)
+
+// trainDiffusionResult is what wfm train diffusion prints.
+type trainDiffusionResult struct {
+	Config      diffusion.Config `json:"config"`
+	Steps       int              `json:"steps"`
+	ResumedFrom int              `json:"resumed_from"`
+	Init        string           `json:"init,omitempty"`
+	Loss        float32          `json:"loss"`
+	Clips       int              `json:"clips"`
+	LatentShape []int            `json:"latent_shape"`
+	Seconds     float64          `json:"seconds"`
+	Checkpoint  string           `json:"checkpoint"`
+	Metrics     string           `json:"metrics"`
+	Weights     string           `json:"weights"`
+}
+
+// parseDiffusionRes parses WxH (or a single side N for NxN).
+func parseDiffusionRes(s string) (w, h int, err error) {
+	a, b, found := strings.Cut(strings.ToLower(s), "x")
+	if !found {
+		b = a
+	}
+	w, err1 := strconv.Atoi(a)
+	h, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || w < 1 || h < 1 {
+		return 0, 0, fmt.Errorf("bad resolution %q, want WIDTHxHEIGHT", s)
+	}
+	return w, h, nil
+}
+
+// parseCondFrames parses a comma-separated list of integers.
+func parseCondFrames(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, fmt.Errorf("bad integer %q in %q", f, s)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func init() {
+	var (
+		preset, data, prefix, tok string
+		res, out, initPath, conds string
+		dtype                     string
+		frames, maxClips, batch   int
+		imageBatch                int
+		noProgress                bool
+		opts                      = diffusion.DefaultTrainOptions()
+		tc                        = train.DefaultConfig()
+	)
+	tc.Steps, tc.LR, tc.MinLR, tc.WarmupSteps, tc.EMADecay = 1000, 1e-3, 1e-5, 50, 0
+	tc.CheckpointEvery, tc.KeepCheckpoints, tc.LogEvery, tc.Seed = 100, 2, 10, 1
+	cmd := &cobra.Command{
+		Use:   "diffusion",
+		Short: "Train or fine-tune a latent diffusion world model (DiT, EDM) on synthetic shards",
+		Long: `diffusion trains the Cosmos-style diffusion transformer on tokenizer latents. It reads the
+y4m videos and captions of WebDataset shards (--data/--prefix, as 'wfm synth' writes them), takes
+the first --frames frames of each, fits them into the --res bucket (area resize keeping the aspect
+ratio, reflection padding, padding mask), encodes them once with the tokenizer (--tokenizer: a
+weights file from 'wfm train tokenizer', or preset:NAME for untrained weights) and normalizes the
+latents per latent frame and channel. Then it minimises the EDM denoising loss (log-normal noise
+levels, weight (s²+sd²)/(s·sd)²) with text dropout for classifier-free guidance; a -v2w preset
+also learns Video2World (condition on --cond-frames latent frames, noise-augmented). With
+--image-batch N each step adds a batch of N images (the clips' first frames) for joint image+video
+training. Captions go through the built-in hashing text encoder.
+
+--init CKPT fine-tunes from a trained model (its weights file, checkpoint or run folder): the
+generalist-to-specialist path. The model's architecture and latent statistics come from CKPT;
+training starts at step 0 with a fresh optimizer.
+
+--dtype bfloat16 keeps the network's variables and activations in bfloat16 (for a GPU backend);
+the EDM arithmetic, norms and RoPE angles stay float32. There is no float32 master copy.
+
+Checkpoints go to --out and the same command resumes; at the end the weights (EMA average with
+--ema > 0) are written to --out/model.safetensors with model.json, for 'wfm generate --weights'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := diffusion.Preset(preset)
+			if err != nil {
+				return usageError{err}
+			}
+			if dtype != "float32" && dtype != "bfloat16" {
+				return usagef("train diffusion: --dtype must be float32 or bfloat16")
+			}
+			bw, bh, err := parseDiffusionRes(res)
+			if err != nil {
+				return usageError{err}
+			}
+			if data == "" || out == "" || tok == "" {
+				return usagef("train diffusion: --data, --out and --tokenizer are required")
+			}
+			if batch < 1 || frames < 1 || imageBatch < 0 {
+				return usagef("train diffusion: need --batch >= 1, --frames >= 1 and --image-batch >= 0")
+			}
+			if opts.CondFrames, err = parseCondFrames(conds); err != nil {
+				return usageError{err}
+			}
+			b, choice, err := backend.Open(global.backend)
+			if err != nil {
+				return err
+			}
+			defer b.Finalize()
+			cfg.DType = dtype
+			var store *model.Store
+			if initPath != "" {
+				if cmd.Flags().Changed("dtype") {
+					return usagef("train diffusion: --dtype comes from the --init model")
+				}
+				if store, cfg, err = diffusion.LoadWeights(initPath, true); err != nil {
+					return err
+				}
+			}
+			codec, tcfg, err := diffusion.OpenTokenizer(b, tok, frames)
+			if err != nil {
+				return usageError{err}
+			}
+			defer codec.Close()
+			mult := tcfg.SpatialCompression * cfg.PatchSpatial
+			if bw%mult != 0 || bh%mult != 0 || (frames-1)%tcfg.TemporalCompression != 0 {
+				return usagef("train diffusion: --res sides must be multiples of %d and --frames 1+k·%d", mult, tcfg.TemporalCompression)
+			}
+			cfg.Tokenizer = tok
+			cachePath := filepath.Join(out, latentCacheFile)
+			key, err := latentCacheKey(data, prefix, tok, frames, bw, bh, maxClips, cfg)
+			if err != nil {
+				return err
+			}
+			set, stats, err := diffusion.LoadTrainingSet(cachePath, key)
+			if err != nil && !diffusion.CacheUnusable(err) {
+				return err
+			}
+			if err != nil {
+				if set, stats, err = encodeTrainingSet(cmd, codec, data, prefix, frames, bw, bh, maxClips, cfg, tcfg.SpatialCompression, noProgress); err != nil {
+					return err
+				}
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return err
+				}
+				if err := diffusion.SaveTrainingSet(cachePath, key, set, stats); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(cmd.ErrOrStderr(), "latents from %s\n", cachePath)
+			}
+			cfg.LatentMean, cfg.LatentStd = stats.LatentMean, stats.LatentStd
+			if cfg.DataFPS == 0 {
+				cfg.DataFPS = stats.DataFPS
+			}
+			dims, nclips := stats.Dims, stats.Clips
+			if nclips < batch || imageBatch > nclips {
+				return fmt.Errorf("train diffusion: %d clips, fewer than the batch", nclips)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "backend %s, %s: %d clips of %d frames at %dx%d (latent %v), tokenizer %s\n",
+				choice.Name, cfg.Name, nclips, frames, bw, bh, dims, tcfg.Name)
+			videoLoader, err := train.NewSliceLoader(batch, tc.Seed, set.Video...)
+			if err != nil {
+				return err
+			}
+			var loader train.Loader = videoLoader
+			if imageBatch > 0 {
+				imageLoader, err := train.NewSliceLoader(imageBatch, tc.Seed+1, set.Image...)
+				if err != nil {
+					return err
+				}
+				loader = &diffusion.JointLoader{Video: videoLoader, Image: imageLoader}
+			}
+			m, err := diffusion.New(cfg)
+			if err != nil {
+				return err
+			}
+			loss, err := m.TrainLoss(opts)
+			if err != nil {
+				return usageError{err}
+			}
+			if store == nil {
+				store = model.NewStore()
+			}
+			tc.Dir = out
+			tc.Progress = !noProgress && !global.json
+			r, err := train.Run(cmd.Context(), b, store, loss, loader, tc, train.WithModelConfig(cfg))
+			if err != nil {
+				return err
+			}
+			weightsPath := filepath.Join(out, diffusion.WeightsFile)
+			if err := diffusion.SaveWeights(weightsPath, store, cfg, tc.EMADecay > 0); err != nil {
+				return err
+			}
+			result := trainDiffusionResult{Config: cfg, Steps: r.Step, ResumedFrom: r.ResumedFrom, Init: initPath,
+				Loss: r.Loss, Clips: nclips, LatentShape: dims, Seconds: r.Elapsed.Seconds(),
+				Checkpoint: r.Checkpoint, Metrics: r.MetricsPath, Weights: weightsPath}
+			return printResult(cmd.OutOrStdout(), result, func(w io.Writer) error {
+				if r.ResumedFrom > 0 {
+					fmt.Fprintf(w, "resumed from step %d\n", r.ResumedFrom)
+				}
+				fmt.Fprintf(w, "trained      %s (%d parameters), %d steps in %.1f s (loss %.4f)\n",
+					cfg.Name, cfg.ParamCount(), r.Step, result.Seconds, r.Loss)
+				fmt.Fprintf(w, "data         %d clips, latent %v\nmetrics      %s\ncheckpoint   %s\nweights      %s\n",
+					nclips, dims, r.MetricsPath, r.Checkpoint, weightsPath)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&preset, "preset", "tiny", "model preset: "+strings.Join(diffusion.PresetNames(), ", "))
+	f.StringVar(&data, "data", "", "folder of WebDataset shards (wfm synth --out)")
+	f.StringVar(&prefix, "prefix", "synth", "shard prefix")
+	f.StringVar(&tok, "tokenizer", "", "CV tokenizer weights (wfm train tokenizer --export), or preset:NAME for untrained weights")
+	f.StringVar(&res, "res", "32x32", "training bucket WIDTHxHEIGHT (clips are fitted in with reflection padding)")
+	f.IntVar(&frames, "frames", 9, "frames per clip, 1+k·t for the tokenizer's temporal compression t")
+	f.IntVar(&maxClips, "max-clips", 0, "use at most this many clips (0: all)")
+	f.IntVar(&batch, "batch", 2, "videos per step")
+	f.IntVar(&imageBatch, "image-batch", 0, "images per step for joint image+video training (0: videos only)")
+	f.StringVar(&out, "out", "", "run folder (checkpoints, metrics, exported weights)")
+	f.StringVar(&initPath, "init", "", "fine-tune from this model (weights file, checkpoint or run folder)")
+	f.StringVar(&dtype, "dtype", "float32", "variables and activations: float32, or bfloat16 (GPU; no float32 master copy)")
+	f.StringVar(&conds, "cond-frames", "0,1,2", "Video2World: latent condition frame counts drawn per sample")
+	f.Float64Var(&opts.TextDropout, "text-dropout", opts.TextDropout, "probability of dropping a caption (classifier-free guidance)")
+	f.Float64Var(&opts.PMean, "p-mean", opts.PMean, "mean of ln(sigma) during training")
+	f.Float64Var(&opts.PStd, "p-std", opts.PStd, "standard deviation of ln(sigma) during training")
+	f.IntVar(&tc.Steps, "steps", tc.Steps, "optimizer steps")
+	f.Float64Var(&tc.LR, "lr", tc.LR, "peak learning rate (AdamW)")
+	f.Float64Var(&tc.MinLR, "min-lr", tc.MinLR, "learning rate at the end of the decay")
+	f.IntVar(&tc.WarmupSteps, "warmup", tc.WarmupSteps, "linear warmup steps")
+	f.StringVar(&tc.Schedule, "schedule", tc.Schedule, "learning-rate schedule after warmup: cosine, linear (Cosmos's cooldown) or constant")
+	f.Float64Var(&tc.EMADecay, "ema", tc.EMADecay, "EMA decay of the exported weights (0: raw weights)")
+	f.IntVar(&tc.LogEvery, "log-every", tc.LogEvery, "steps between metrics lines")
+	f.IntVar(&tc.CheckpointEvery, "ckpt-every", tc.CheckpointEvery, "steps between checkpoints")
+	f.IntVar(&tc.KeepCheckpoints, "keep", tc.KeepCheckpoints, "checkpoints kept (0: all)")
+	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (initialization, shuffling, noise)")
+	f.BoolVar(&noProgress, "no-progress", false, "no progress bars")
+	trainCmd.AddCommand(cmd)
+}
+
+// diffusionCommonFPS is the most frequent frame rate of the clips.
+func diffusionCommonFPS(clips []diffusion.TrainClip) float64 {
+	count := map[float64]int{}
+	best := 0.0
+	for _, c := range clips {
+		count[c.Clip.FPS]++
+		if count[c.Clip.FPS] > count[best] {
+			best = c.Clip.FPS
+		}
+	}
+	return best
+}
+
+// latentCacheFile is the file in the run folder holding the encoded training set.
+const latentCacheFile = "latents.safetensors"
+
+// latentCacheKey describes everything the encoded training set depends on: the shard index
+// (by content), the tokenizer, the clip settings, the text encoder and the latent statistics of
+// an --init model.
+func latentCacheKey(data, prefix, tok string, frames, w, h, maxClips int, cfg diffusion.Config) (string, error) {
+	index, err := os.ReadFile(filepath.Join(data, dataset.IndexName(prefix)))
+	if err != nil {
+		return "", fmt.Errorf("train diffusion: %w", err)
+	}
+	sum := sha256.Sum256(index)
+	key := struct {
+		Index             string
+		Tokenizer         string
+		Frames, W, H, Max int
+		Text              string
+		Mean, Std         []float32
+	}{hex.EncodeToString(sum[:]), tok, frames, w, h, maxClips,
+		fmt.Sprintf("hash %d %d", cfg.ContextDim, cfg.ContextLen), cfg.LatentMean, cfg.LatentStd}
+	js, err := json.Marshal(key)
+	return string(js), err
+}
+
+// encodeTrainingSet reads the clips of the shards, encodes them with the tokenizer, normalizes
+// the latents (with cfg's statistics when it has them, else their own) and embeds the captions.
+func encodeTrainingSet(cmd *cobra.Command, codec *tokenizer.Codec, data, prefix string, frames, w, h, maxClips int,
+	cfg diffusion.Config, spatial int, noProgress bool) (*diffusion.TrainingSet, diffusion.CacheStats, error) {
+	var stats diffusion.CacheStats
+	clips, err := diffusion.ReadShardClips(data, prefix, diffusion.ShardClipOptions{Frames: frames,
+		Bucket: diffusion.Bucket{Width: w, Height: h}, MaxClips: maxClips})
+	if err != nil {
+		return nil, stats, err
+	}
+	var bar *progressbar.ProgressBar
+	if !noProgress && !global.json {
+		bar = progressbar.NewOptions(len(clips), progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+			progressbar.OptionSetDescription("encoding latents"), progressbar.OptionShowCount())
+	}
+	pixels := make([]*video.Clip, len(clips))
+	for i, c := range clips {
+		pixels[i] = c.Clip
+	}
+	latents, dims, err := diffusion.EncodeClips(codec, pixels, func() {
+		if bar != nil {
+			_ = bar.Add(1)
+		}
+	})
+	if bar != nil {
+		_ = bar.Finish()
+		fmt.Fprintln(cmd.ErrOrStderr())
+	}
+	if err != nil {
+		return nil, stats, err
+	}
+	if cfg.LatentMean == nil {
+		cfg.LatentMean, cfg.LatentStd = diffusion.LatentStats(latents, dims)
+	}
+	cfg.Normalize(latents, dims)
+	enc, err := diffusion.NewHashEncoder(cfg.ContextDim, cfg.ContextLen)
+	if err != nil {
+		return nil, stats, err
+	}
+	set, err := diffusion.BuildTrainingSet(cmd.Context(), enc, clips, latents, dims, spatial)
+	if err != nil {
+		return nil, stats, err
+	}
+	stats = diffusion.CacheStats{LatentMean: cfg.LatentMean, LatentStd: cfg.LatentStd, DataFPS: diffusionCommonFPS(clips),
+		Clips: len(clips), Dims: dims}
+	return set, stats, nil
+}

@@ -1,0 +1,88 @@
+package diffusion
+
+import (
+	"math"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// EDM preconditioning (Karras, Aittala, Aila and Laine 2022, "Elucidating the Design Space of
+// Diffusion-Based Generative Models", arXiv:2206.00364, Table 1), as cosmos-predict1's
+// EDMScaling (modules/denoiser_scaling.py) computes it:
+//
+//	c_skip  = σd² / (σ² + σd²)
+//	c_out   = σ·σd / √(σ² + σd²)
+//	c_in    = 1 / √(σ² + σd²)
+//	c_noise = ln(σ) / 4
+//
+// and the denoiser D(x; σ) = c_skip·x + c_out·F(c_in·x; c_noise). At σ → 0, c_skip → 1 and
+// c_out → 0 (D passes x through); at σ → ∞, c_skip → 0 and c_out → σd (D is the network's
+// estimate at the data scale).
+func Scaling(sigma, sigmaData float64) (cSkip, cOut, cIn, cNoise float64) {
+	s2, d2 := sigma*sigma, sigmaData*sigmaData
+	cSkip = d2 / (s2 + d2)
+	cOut = sigma * sigmaData / math.Sqrt(s2+d2)
+	cIn = 1 / math.Sqrt(s2+d2)
+	cNoise = 0.25 * math.Log(sigma)
+	return
+}
+
+// LossWeight is EDM's λ(σ) = (σ² + σd²) / (σ·σd)², which makes the effective weight of the
+// network output's error uniform across noise levels (Karras et al. 2022, eq. 8 and Table 1).
+func LossWeight(sigma, sigmaData float64) float64 {
+	return (sigma*sigma + sigmaData*sigmaData) / (sigma * sigma * sigmaData * sigmaData)
+}
+
+// Conditioning is what a denoiser call sees besides the noisy latent.
+type Conditioning struct {
+	// Context [B, L, ContextDim], FPS [B] (nil for images), PaddingMask [B, H, W] (nil: none):
+	// see Inputs.
+	Context, FPS, PaddingMask *graph.Node
+	// Video2World: ConditionMask [B, T] marks the given latent frames; ConditionLatent
+	// [B, T, H, W, C] holds their clean values and AugmentedLatent the same plus noise of
+	// standard deviation AugmentSigma [B]. Nil ConditionMask means Text2World.
+	ConditionMask, ConditionLatent, AugmentedLatent, AugmentSigma *graph.Node
+}
+
+// Denoise is the preconditioned denoiser, computed in float32 around a network that runs in
+// Config.DType ; D(x; σ) for float32 x [B, T, H, W, C] and σ [B]. With a
+// condition (Video2World, cosmos-predict1 model_v2w.py), the condition frames of the input are
+// replaced by the noise-augmented condition latent, rescaled so that the network sees
+// c_in(σ_aug)·(x_c + σ_aug·n) there, and the condition frames of the output are replaced by the
+// clean condition latent: the model never has to predict what it was given.
+func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditioning) *graph.Node {
+	sd := m.cfg.SigmaData
+	b := x.Shape().Dim(0)
+	col := func(v *graph.Node) *graph.Node { return graph.Reshape(v, b, 1, 1, 1, 1) }
+	s2 := graph.Square(sigma)
+	denom := graph.AddScalar(s2, sd*sd)
+	cSkip := col(graph.Div(graph.Const(x.Graph(), float32(sd*sd)), denom))
+	cOut := col(graph.MulScalar(graph.Div(sigma, graph.Sqrt(denom)), sd))
+	cIn := col(graph.Inverse(graph.Sqrt(denom)))
+	cNoise := graph.MulScalar(graph.Log(sigma), 0.25)
+
+	var frameMask *graph.Node
+	if cond.ConditionMask != nil {
+		t := x.Shape().Dim(1)
+		frameMask = graph.Reshape(cond.ConditionMask, b, t, 1, 1, 1)
+		// As the reference, a condition noisier than the current level is not substituted (the
+		// frames are generated like the others); the network's mask channel still marks them.
+		usable := graph.ConvertDType(graph.LessThan(cond.AugmentSigma, sigma), frameMask.DType())
+		frameMask = graph.Mul(frameMask, col(usable))
+		augIn := graph.Inverse(graph.Sqrt(graph.AddScalar(graph.Square(cond.AugmentSigma), sd*sd)))
+		// x_c' = (x_c + σ_aug·n)·c_in(σ_aug)/c_in(σ): after the c_in(σ) below it is c_in(σ_aug)·(x_c + σ_aug·n).
+		given := graph.Mul(cond.AugmentedLatent, graph.Div(col(augIn), cIn))
+		x = graph.Add(graph.Mul(frameMask, given), graph.Mul(graph.OneMinus(frameMask), x))
+	}
+	out := m.Forward(scope, Inputs{
+		X: graph.ConvertDType(graph.Mul(x, cIn), m.cfg.ComputeDType()), Timestep: cNoise, Context: cond.Context, FPS: cond.FPS,
+		PaddingMask: cond.PaddingMask, ConditionMask: cond.ConditionMask,
+	})
+	out = graph.ConvertDType(out, x.DType())
+	d := graph.Add(graph.Mul(cSkip, x), graph.Mul(cOut, out))
+	if frameMask != nil {
+		d = graph.Add(graph.Mul(frameMask, cond.ConditionLatent), graph.Mul(graph.OneMinus(frameMask), d))
+	}
+	return d
+}
