@@ -86,15 +86,30 @@ type Config struct {
 	// Tokenizer names the tokenizer whose latents the model was trained on (a weights path, or
 	// "preset:NAME" for untrained weights), informational.
 	Tokenizer string `json:"tokenizer,omitempty"`
+
+	// TextEncoder names the text encoder the model was trained with, as the command line gives
+	// it: "builtin" (textenc.Default), "hash" (HashEncoder), or a Hugging Face T5 folder.
+	// Empty in models made before it was recorded, which used the hashing encoder.
+	// TextEncoderID identifies that encoder's weights (textenc.Model.ID), so that generation can
+	// tell a different encoder behind the same name.
+	TextEncoder   string `json:"text_encoder,omitempty"`
+	TextEncoderID string `json:"text_encoder_id,omitempty"`
+
+	// Kind is the model family, "diffusion" (ModelKind), so that a model folder says which
+	// loader reads it (eval/physics.OpenModel reads it from model.json).
+	Kind string `json:"kind,omitempty"`
 }
+
+// ModelKind is the Kind of a diffusion model's configuration.
+const ModelKind = "diffusion"
 
 // presets are the named configurations. The 7B and 14B widths, depths and heads are Cosmos-1.0's
 // FADITV2Config and FADITV2_14B_Config (cosmos-predict1 config/base/net.py), with the Text2World
 // RoPE extrapolation of config/inference/cosmos-1-diffusion-text2world.py.
 var presets = map[string]Config{
-	"tiny": {ModelChannels: 64, NumBlocks: 2, NumHeads: 4, AdaLNLoRADim: 16, ContextDim: 32, ContextLen: 16,
+	"tiny": {ModelChannels: 64, NumBlocks: 2, NumHeads: 4, AdaLNLoRADim: 16, ContextDim: 64, ContextLen: 64,
 		MaxLatentFrames: 16, MaxLatentHeight: 64, MaxLatentWidth: 64, RopeT: 1, RopeH: 1, RopeW: 1},
-	"small": {ModelChannels: 256, NumBlocks: 6, NumHeads: 4, AdaLNLoRADim: 64, ContextDim: 64, ContextLen: 32,
+	"small": {ModelChannels: 256, NumBlocks: 6, NumHeads: 4, AdaLNLoRADim: 64, ContextDim: 64, ContextLen: 64,
 		MaxLatentFrames: 32, MaxLatentHeight: 128, MaxLatentWidth: 128, RopeT: 1, RopeH: 1, RopeW: 1},
 	"base": {ModelChannels: 768, NumBlocks: 12, NumHeads: 12, AdaLNLoRADim: 128, ContextDim: 1024, ContextLen: 512,
 		MaxLatentFrames: 128, MaxLatentHeight: 240, MaxLatentWidth: 240, RopeT: 1, RopeH: 1, RopeW: 1},
@@ -134,6 +149,7 @@ func Preset(name string) (Config, error) {
 	p.MLPRatio = 4
 	p.BaseFPS = 24
 	p.SigmaData, p.SigmaMin, p.SigmaMax = 0.5, 0.0002, 80
+	p.Kind = ModelKind
 	return p, nil
 }
 

@@ -28,7 +28,9 @@
 // FPS-aware: latent frame k sits at time position k·24/fps.
 //
 // Presets: tiny (CPU tests and demos), small, base, and the published 7b (D 4096, 28 blocks, 32
-// heads) and 14b (5120, 36, 40); "-v2w" adds the Video2World input channel. Variables are scoped
+// heads) and 14b (5120, 36, 40); "-v2w" adds the Video2World input channel. tiny and small read
+// 64 text tokens of width 64, the built-in T5 encoder's output (textenc.Default); base, 7b and
+// 14b read 512 tokens of width 1024, the T5 embeddings Cosmos conditions on. Variables are scoped
 // by the reference's module paths (blocks/block3/blocks/0/block/attn/to_q/0/weights is
 // net.blocks.block3.blocks.0.block.attn.to_q.0.weight), so the official checkpoints map by name.
 //

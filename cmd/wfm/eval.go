@@ -409,6 +409,9 @@ Writes physics.json and index.html to --out.`,
 				if err != nil {
 					return err
 				}
+				if c, ok := p.(io.Closer); ok {
+					defer c.Close() // frees a model's backend after the run
+				}
 				if !slices.ContainsFunc(preds, func(q physics.Predictor) bool { return q.Name() == p.Name() }) {
 					preds = append(preds, p)
 				}
@@ -442,12 +445,16 @@ Writes physics.json and index.html to --out.`,
 				return err
 			}
 			return printResult(cmd.OutOrStdout(), physicsEvalResult{Result: r, JSON: jp, HTML: hp}, func(w io.Writer) error {
-				fmt.Fprintf(w, "%-14s %-5s %4s %7s %6s %6s %8s %8s %6s\n", "model", "split", "cond", "PSNR", "SSIM", "IoU", "pos px", "vel px/f", "found")
+				width := len("ground-truth")
+				for _, g := range r.Groups {
+					width = max(width, len(g.Model))
+				}
+				fmt.Fprintf(w, "%-*s %-5s %4s %7s %6s %6s %8s %8s %6s\n", width, "model", "split", "cond", "PSNR", "SSIM", "IoU", "pos px", "vel px/f", "found")
 				for _, g := range r.Groups {
 					if g.Scenario != physics.ScenarioAll {
 						continue
 					}
-					fmt.Fprintf(w, "%-14s %-5s %4d %7s %6s %6s %8s %8s %6s\n", g.Model, g.Split, g.Cond,
+					fmt.Fprintf(w, "%-*s %-5s %4d %7s %6s %6s %8s %8s %6s\n", width, g.Model, g.Split, g.Cond,
 						report.Num(float64(g.PSNR), 2), report.Num(float64(g.SSIM), 3), report.Num(float64(g.IoU), 3),
 						report.Num(float64(g.PositionError), 2), report.Num(float64(g.VelocityError), 2), report.Num(float64(g.Detected), 2))
 				}

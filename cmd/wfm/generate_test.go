@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/diffusion"
+	"github.com/wfm-platform/wfm/textenc"
 )
 
 // TestTrainDiffusionAndGenerate trains a tiny Video2World model for a few steps on synthetic
@@ -40,6 +45,21 @@ func TestTrainDiffusionAndGenerate(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil || res.ResumedFrom != 2 || res.Steps != 3 {
 		t.Errorf("resumed run: %+v (%v)", res, err)
 	}
+	// The run records the text encoder (the built-in T5 by default) for generate and eval.
+	var mj struct {
+		TextEncoder   string `json:"text_encoder"`
+		TextEncoderID string `json:"text_encoder_id"`
+		Kind          string `json:"kind"`
+	}
+	if js, err := os.ReadFile(filepath.Join(run, "model.json")); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(js, &mj); err != nil || mj.TextEncoder != "builtin" ||
+		!strings.HasPrefix(mj.TextEncoderID, "builtin:") || mj.Kind != "diffusion" {
+		t.Errorf("model.json text encoder %+v (%v)", mj, err)
+	}
+	if ents, err := os.ReadDir(filepath.Join(run, textCacheDir)); err != nil || len(ents) == 0 {
+		t.Errorf("no cached caption embeddings in %s: %v", textCacheDir, err)
+	}
 	fine := filepath.Join(dir, "fine")
 	code, _, stderr = runCLI(t, append([]string{"train", "diffusion", "--out", fine, "--steps", "1", "--init", run}, common...)...)
 	if code != exitOK {
@@ -61,8 +81,36 @@ func TestTrainDiffusionAndGenerate(t *testing.T) {
 	}
 	a := gen(filepath.Join(dir, "a.y4m"))
 	b := gen(filepath.Join(dir, "b.y4m"))
-	if a.Evaluations != 3 || a.PeakRSSBytes == 0 {
+	if a.Evaluations != 3 || a.PeakRSSBytes == 0 || a.TextEncoder != "builtin" {
 		t.Errorf("result %+v", a)
+	}
+	// Guardrails ran by default: the prompt, then the video (faces blurred, none here).
+	if !a.GuardrailsRun || a.NoGuardrails || len(a.Guardrails) != 2 || a.Guardrails[0].Stage != "pre-guard" ||
+		!a.Guardrails[1].Allowed || a.Guardrails[1].Stage != "post-guard" {
+		t.Errorf("guardrails %+v", a.Guardrails)
+	}
+	if r := gen(filepath.Join(dir, "n.y4m"), "--no-guardrails"); r.GuardrailsRun || !r.NoGuardrails || len(r.Guardrails) != 0 {
+		t.Errorf("--no-guardrails: %+v", r)
+	}
+	// The built-in upsampler rewrites the prompt into a caption; the guard checks both.
+	u := gen(filepath.Join(dir, "u.y4m"), "--upsample-prompt", "--prompt", "a red ball drops from 2 m")
+	if u.Upsampler != "builtin" || u.UpsampledPrompt == "" || u.UpsampledPrompt == u.Prompt || len(u.Guardrails) != 3 {
+		t.Errorf("--upsample-prompt: %+v", u)
+	}
+	// A blocked prompt exits 3 and writes nothing.
+	blockedOut := filepath.Join(dir, "blocked.y4m")
+	code, stdout, stderr = runCLI(t, "generate", "--weights", fine, "--prompt", "a soldier stabs a prisoner to death, graphic",
+		"--frames", "9", "--res", "16x16", "--steps", "2", "--out", blockedOut, "--no-progress", "--json")
+	if code != exitBlocked || !strings.Contains(stderr, "pre-guard") {
+		t.Errorf("blocked prompt: exit %d, want %d: %s", code, exitBlocked, stderr)
+	}
+	var br generateResult
+	if err := json.Unmarshal([]byte(stdout), &br); err != nil || !br.GuardrailsRun || len(br.Guardrails) != 1 ||
+		br.Guardrails[0].Allowed || len(br.Guardrails[0].Findings) == 0 {
+		t.Errorf("blocked prompt --json: %+v (%v)\n%s", br, err, stdout)
+	}
+	if _, err := os.Stat(blockedOut); !os.IsNotExist(err) {
+		t.Errorf("blocked prompt wrote %s (%v)", blockedOut, err)
 	}
 	da, _ := os.ReadFile(a.Out)
 	db, _ := os.ReadFile(b.Out)
@@ -73,12 +121,26 @@ func TestTrainDiffusionAndGenerate(t *testing.T) {
 	if r := gen(filepath.Join(dir, "c.gif"), "--input", img, "--cond-frames", "9", "--sampler", "heun"); r.CondFrames != 1 || r.Evaluations != 5 {
 		t.Errorf("video2world result %+v", r)
 	}
+	// The physics benchmark opens the model by its folder (model.json says "diffusion").
+	evalOut := filepath.Join(dir, "eval")
+	code, stdout, stderr = runCLI(t, "eval", "physics", "--model", fine, "--scenarios", "free_fall", "--split", "id", "--n", "1",
+		"--res", "16", "--frames", "3", "--cond-frames", "1,9", "--diffusion-steps", "2", "--workers", "1", "--examples", "0",
+		"--out", evalOut, "--json", "--no-progress")
+	if code != exitOK || !strings.Contains(stdout, `"diffusion:`+filepath.Clean(fine)+`"`) {
+		t.Fatalf("eval physics: exit %d: %s\n%s", code, stderr, stdout)
+	}
+	testDiffusionPredictor(t, fine)
 	for _, bad := range [][]string{
 		{"generate", "--weights", fine, "--out", filepath.Join(dir, "x.gif"), "--model", "autoregressive"},
 		{"generate", "--weights", fine, "--out", filepath.Join(dir, "x.gif"), "--frames", "8"},
 		{"generate", "--weights", fine, "--out", filepath.Join(dir, "x.gif"), "--input", img, "--cond-frames", "3"},
 		{"generate", "--out", filepath.Join(dir, "x.gif")},
+		{"generate", "--weights", fine, "--out", filepath.Join(dir, "x.gif"), "--text-encoder", "hash", "--frames", "9", "--res", "16"},
+		{"generate", "--weights", fine, "--out", filepath.Join(dir, "x.gif"), "--text-encoder", filepath.Join(dir, "nope")},
+		{"generate", "--weights", fine, "--out", filepath.Join(dir, "x.gif"), "--upsample-fallback"},
+		{"generate", "--weights", fine, "--out", filepath.Join(dir, "x.gif"), "--upsample-prompt=nonsense:x"},
 		{"train", "diffusion", "--data", data, "--out", filepath.Join(dir, "y"), "--tokenizer", "preset:cv8x8x8-tiny", "--res", "20x20"},
+		append([]string{"train", "diffusion", "--out", run, "--steps", "4", "--text-encoder", "hash"}, common...), // resumes a builtin run
 	} {
 		if code, _, _ := runCLI(t, bad...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", bad, code, exitUsage)
@@ -96,4 +158,90 @@ func FuzzParseDiffusionRes(f *testing.F) {
 			t.Errorf("%q: accepted %dx%d", s, w, h)
 		}
 	})
+}
+
+// TestDiffusionTextEncoders opens each kind of --text-encoder for the tiny preset: the built-in
+// T5, the same weights as a Hugging Face folder (same embeddings, another id), the hashing
+// encoder; and checks the width/length and id mismatch errors.
+func TestDiffusionTextEncoders(t *testing.T) {
+	b, err := backend.NewGo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	cfg, err := diffusion.Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := openDiffusionText("builtin", cfg, b, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := textenc.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokBytes, err := textenc.BuiltinTokenizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "t5")
+	if err := textenc.Export(dir, m, tokBytes); err != nil {
+		t.Fatal(err)
+	}
+	folder, err := openDiffusionText(dir, cfg, b, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(builtin.id, "builtin:") || !strings.HasPrefix(folder.id, "t5:") || folder.spec != dir {
+		t.Errorf("ids %q %q, spec %q", builtin.id, folder.id, folder.spec)
+	}
+	caption := []string{"a red ball falls and bounces twice"}
+	e1, _, err := builtin.enc.Encode(context.Background(), caption)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2, _, err := folder.enc.Encode(context.Background(), caption)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, v2 := generateFloats(e1), generateFloats(e2)
+	if len(v1) != cfg.ContextDim*cfg.ContextLen || len(v1) != len(v2) {
+		t.Fatalf("embedding sizes %d and %d, want %d", len(v1), len(v2), cfg.ContextDim*cfg.ContextLen)
+	}
+	for i := range v1 {
+		if d := v1[i] - v2[i]; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("value %d: builtin %g, exported folder %g", i, v1[i], v2[i])
+		}
+	}
+	hash, err := openDiffusionText("hash", cfg, b, "")
+	if err != nil || hash.id != "hash:64x64" {
+		t.Errorf("hash encoder %+v, %v", hash, err)
+	}
+
+	// A model reading other widths or lengths than the encoder gives is refused.
+	narrow := cfg
+	narrow.ContextDim, narrow.ContextLen = 32, 16
+	if _, err := openDiffusionText("builtin", narrow, b, ""); err == nil || !strings.Contains(err.Error(), "width 32") {
+		t.Errorf("mismatched builtin encoder: %v", err)
+	}
+	if _, err := openDiffusionText(t.TempDir(), cfg, b, ""); err == nil {
+		t.Error("an empty folder opened as a T5 encoder")
+	}
+
+	// The recorded encoder is the default; another one is an error, two T5 folders a warning.
+	cfg.TextEncoder, cfg.TextEncoderID = "builtin", builtin.id
+	if err := checkTextEncoderID(cfg, builtin); err != nil {
+		t.Error(err)
+	}
+	if err := checkTextEncoderID(cfg, hash); err == nil {
+		t.Error("hash encoder accepted for a model trained with the built-in one")
+	}
+	cfg.TextEncoder, cfg.TextEncoderID = "/elsewhere/t5", "t5:0123"
+	if err := checkTextEncoderID(cfg, folder); err != nil {
+		t.Errorf("moved T5 folder: %v", err)
+	}
+	if got := recordedTextEncoder(diffusion.Config{}); got != "hash" {
+		t.Errorf("a model without a recorded encoder defaults to %q", got)
+	}
 }

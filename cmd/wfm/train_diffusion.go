@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -18,9 +20,11 @@ import (
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/dataset"
 	"github.com/wfm-platform/wfm/diffusion"
+	"github.com/wfm-platform/wfm/textenc"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/weights"
 )
 
 // trainDiffusionResult is what wfm train diffusion prints.
@@ -72,7 +76,7 @@ func init() {
 	var (
 		preset, data, prefix, tok string
 		res, out, initPath, conds string
-		dtype                     string
+		dtype, textSpec           string
 		frames, maxClips, batch   int
 		imageBatch                int
 		noProgress                bool
@@ -93,7 +97,11 @@ latents per latent frame and channel. Then it minimises the EDM denoising loss (
 levels, weight (s²+sd²)/(s·sd)²) with text dropout for classifier-free guidance; a -v2w preset
 also learns Video2World (condition on --cond-frames latent frames, noise-augmented). With
 --image-batch N each step adds a batch of N images (the clips' first frames) for joint image+video
-training. Captions go through the built-in hashing text encoder.
+training. Captions are embedded by --text-encoder: builtin (the small T5 encoder built into wfm,
+64 tokens of width 64, which the tiny and small presets read), hash (a parameter-free hashing
+encoder), or a Hugging Face T5 folder (config.json, spiece.model, model.safetensors; its d_model
+must be the preset's context width). Embeddings are cached under --out/` + textCacheDir + `, and
+the encoder is recorded in model.json, so that 'wfm generate' uses the same one.
 
 --init CKPT fine-tunes from a trained model (its weights file, checkpoint or run folder): the
 generalist-to-specialist path. The model's architecture and latent statistics come from CKPT;
@@ -150,7 +158,32 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 			if bw%mult != 0 || bh%mult != 0 || (frames-1)%tcfg.TemporalCompression != 0 {
 				return usagef("train diffusion: --res sides must be multiples of %d and --frames 1+k·%d", mult, tcfg.TemporalCompression)
 			}
-			cfg.Tokenizer = tok
+			cfg.Tokenizer, cfg.Kind = tok, diffusion.ModelKind
+			resumed, err := runTextEncoder(out)
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("text-encoder") {
+				if resumed != nil {
+					textSpec = recordedTextEncoder(*resumed)
+				} else if initPath != "" {
+					textSpec = recordedTextEncoder(cfg)
+				}
+			}
+			text, err := openDiffusionText(textSpec, cfg, b, filepath.Join(out, textCacheDir))
+			if err != nil {
+				return err
+			}
+			if resumed != nil && resumed.TextEncoderID != "" && resumed.TextEncoderID != text.id &&
+				!(strings.HasPrefix(resumed.TextEncoderID, "t5:") && strings.HasPrefix(text.id, "t5:")) {
+				return usagef("train diffusion: the run in %s was trained with text encoder %s (%s), not %s (%s): resume with the same --text-encoder or start a new --out",
+					out, resumed.TextEncoder, resumed.TextEncoderID, text.spec, text.id)
+			}
+			if initPath != "" && cfg.TextEncoderID != "" && cfg.TextEncoderID != text.id {
+				slog.Warn("fine-tuning with another text encoder than the --init model's",
+					"init", cfg.TextEncoder, "init_id", cfg.TextEncoderID, "now", text.spec, "now_id", text.id)
+			}
+			cfg.TextEncoder, cfg.TextEncoderID = text.spec, text.id
 			cachePath := filepath.Join(out, latentCacheFile)
 			key, err := latentCacheKey(data, prefix, tok, frames, bw, bh, maxClips, cfg)
 			if err != nil {
@@ -161,7 +194,7 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 				return err
 			}
 			if err != nil {
-				if set, stats, err = encodeTrainingSet(cmd, codec, data, prefix, frames, bw, bh, maxClips, cfg, tcfg.SpatialCompression, noProgress); err != nil {
+				if set, stats, err = encodeTrainingSet(cmd, codec, text.enc, data, prefix, frames, bw, bh, maxClips, cfg, tcfg.SpatialCompression, noProgress); err != nil {
 					return err
 				}
 				if err := os.MkdirAll(out, 0o755); err != nil {
@@ -244,6 +277,7 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 	f.StringVar(&out, "out", "", "run folder (checkpoints, metrics, exported weights)")
 	f.StringVar(&initPath, "init", "", "fine-tune from this model (weights file, checkpoint or run folder)")
 	f.StringVar(&dtype, "dtype", "float32", "variables and activations: float32, or bfloat16 (GPU; no float32 master copy)")
+	f.StringVar(&textSpec, "text-encoder", textEncoderBuiltin, "text encoder: builtin, hash, or a Hugging Face T5 folder (default when resuming or with --init: that model's)")
 	f.StringVar(&conds, "cond-frames", "0,1,2", "Video2World: latent condition frame counts drawn per sample")
 	f.Float64Var(&opts.TextDropout, "text-dropout", opts.TextDropout, "probability of dropping a caption (classifier-free guidance)")
 	f.Float64Var(&opts.PMean, "p-mean", opts.PMean, "mean of ln(sigma) during training")
@@ -275,6 +309,9 @@ func diffusionCommonFPS(clips []diffusion.TrainClip) float64 {
 	return best
 }
 
+// textCacheDir is the folder of the run that caches caption embeddings (textenc.Cache).
+const textCacheDir = "text-cache"
+
 // latentCacheFile is the file in the run folder holding the encoded training set.
 const latentCacheFile = "latents.safetensors"
 
@@ -294,14 +331,14 @@ func latentCacheKey(data, prefix, tok string, frames, w, h, maxClips int, cfg di
 		Text              string
 		Mean, Std         []float32
 	}{hex.EncodeToString(sum[:]), tok, frames, w, h, maxClips,
-		fmt.Sprintf("hash %d %d", cfg.ContextDim, cfg.ContextLen), cfg.LatentMean, cfg.LatentStd}
+		fmt.Sprintf("%s %s %d %d", cfg.TextEncoder, cfg.TextEncoderID, cfg.ContextDim, cfg.ContextLen), cfg.LatentMean, cfg.LatentStd}
 	js, err := json.Marshal(key)
 	return string(js), err
 }
 
 // encodeTrainingSet reads the clips of the shards, encodes them with the tokenizer, normalizes
 // the latents (with cfg's statistics when it has them, else their own) and embeds the captions.
-func encodeTrainingSet(cmd *cobra.Command, codec *tokenizer.Codec, data, prefix string, frames, w, h, maxClips int,
+func encodeTrainingSet(cmd *cobra.Command, codec *tokenizer.Codec, enc diffusion.TextEncoder, data, prefix string, frames, w, h, maxClips int,
 	cfg diffusion.Config, spatial int, noProgress bool) (*diffusion.TrainingSet, diffusion.CacheStats, error) {
 	var stats diffusion.CacheStats
 	clips, err := diffusion.ReadShardClips(data, prefix, diffusion.ShardClipOptions{Frames: frames,
@@ -334,10 +371,6 @@ func encodeTrainingSet(cmd *cobra.Command, codec *tokenizer.Codec, data, prefix 
 		cfg.LatentMean, cfg.LatentStd = diffusion.LatentStats(latents, dims)
 	}
 	cfg.Normalize(latents, dims)
-	enc, err := diffusion.NewHashEncoder(cfg.ContextDim, cfg.ContextLen)
-	if err != nil {
-		return nil, stats, err
-	}
 	set, err := diffusion.BuildTrainingSet(cmd.Context(), enc, clips, latents, dims, spatial)
 	if err != nil {
 		return nil, stats, err
@@ -345,4 +378,99 @@ func encodeTrainingSet(cmd *cobra.Command, codec *tokenizer.Codec, data, prefix 
 	stats = diffusion.CacheStats{LatentMean: cfg.LatentMean, LatentStd: cfg.LatentStd, DataFPS: diffusionCommonFPS(clips),
 		Clips: len(clips), Dims: dims}
 	return set, stats, nil
+}
+
+// Text encoder specs of --text-encoder (anything else is a Hugging Face T5 folder).
+const (
+	textEncoderBuiltin = "builtin"
+	textEncoderHash    = "hash"
+)
+
+// diffusionText is the text encoder a diffusion model conditions on, with what identifies it.
+type diffusionText struct {
+	enc  diffusion.TextEncoder
+	spec string // "builtin", "hash", or the absolute path of a T5 folder
+	id   string // textenc.Model.ID, or "hash:DIMxLEN"
+}
+
+// openDiffusionText opens the text encoder spec names for a model of configuration cfg: the
+// built-in T5 (textenc.Default), the hashing encoder, or a Hugging Face T5 folder (run on b, at
+// cfg.ContextLen tokens). T5 encoders are wrapped in a textenc.Cache, on disk under cacheDir
+// when it is not empty. The encoder's width and length must be the model's ContextDim and
+// ContextLen.
+func openDiffusionText(spec string, cfg diffusion.Config, b compute.Backend, cacheDir string) (*diffusionText, error) {
+	var t diffusionText
+	switch spec {
+	case "":
+		return nil, usagef("--text-encoder is empty: want builtin, hash or a T5 folder")
+	case textEncoderHash:
+		enc, err := diffusion.NewHashEncoder(cfg.ContextDim, cfg.ContextLen)
+		if err != nil {
+			return nil, err
+		}
+		t = diffusionText{enc: enc, spec: spec, id: fmt.Sprintf("hash:%dx%d", cfg.ContextDim, cfg.ContextLen)}
+	case textEncoderBuiltin:
+		m, err := textenc.Default()
+		if err != nil {
+			return nil, err
+		}
+		t = diffusionText{enc: textenc.NewCache(m, m.ID(), cacheDir), spec: spec, id: m.ID()}
+	default:
+		dir, err := filepath.Abs(spec)
+		if err != nil {
+			return nil, err
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, usagef("--text-encoder %q: want builtin, hash or a Hugging Face T5 folder (config.json, spiece.model, model.safetensors)", spec)
+		}
+		m, err := textenc.Load(dir, textenc.WithMaxLen(cfg.ContextLen), textenc.WithBackend(b))
+		if err != nil {
+			return nil, err
+		}
+		t = diffusionText{enc: textenc.NewCache(m, m.ID(), cacheDir), spec: dir, id: m.ID()}
+	}
+	if t.enc.Dim() != cfg.ContextDim || t.enc.MaxLen() != cfg.ContextLen {
+		return nil, usagef("text encoder %s gives %d tokens of width %d, but model %s reads %d tokens of width %d (context_len, context_dim): pick a matching --text-encoder or preset",
+			t.spec, t.enc.MaxLen(), t.enc.Dim(), cfg.Name, cfg.ContextLen, cfg.ContextDim)
+	}
+	return &t, nil
+}
+
+// runTextEncoder reads the model config of the newest checkpoint in a run folder, so that a
+// resumed run keeps its text encoder; nil when there is no checkpoint.
+func runTextEncoder(out string) (*diffusion.Config, error) {
+	ck, err := train.LatestCheckpoint(out)
+	if err != nil || ck == nil {
+		return nil, err
+	}
+	var cfg diffusion.Config
+	if err := weights.ReadConfig(ck.ModelPath(), &cfg); err != nil {
+		return nil, fmt.Errorf("train diffusion: resume %s: %w", out, err)
+	}
+	return &cfg, nil
+}
+
+// recordedTextEncoder is the --text-encoder a model was trained with: the one its config
+// records, else the hashing encoder that models made before the record used.
+func recordedTextEncoder(cfg diffusion.Config) string {
+	if cfg.TextEncoder == "" {
+		return textEncoderHash
+	}
+	return cfg.TextEncoder
+}
+
+// checkTextEncoderID compares an encoder with the one a model was trained with. A different
+// encoder is an error, except between two T5 folders, whose ids come from file paths and
+// times (a copied folder gets a new id): that is a warning.
+func checkTextEncoderID(cfg diffusion.Config, t *diffusionText) error {
+	if cfg.TextEncoderID == "" || cfg.TextEncoderID == t.id {
+		return nil
+	}
+	if strings.HasPrefix(cfg.TextEncoderID, "t5:") && strings.HasPrefix(t.id, "t5:") {
+		slog.Warn("text encoder folder differs from the one the model was trained with",
+			"model", cfg.Name, "trained", cfg.TextEncoder, "trained_id", cfg.TextEncoderID, "now", t.spec, "now_id", t.id)
+		return nil
+	}
+	return usagef("model %s was trained with text encoder %s (%s), not %s (%s): leave --text-encoder out to use the model's",
+		cfg.Name, recordedTextEncoder(cfg), cfg.TextEncoderID, t.spec, t.id)
 }

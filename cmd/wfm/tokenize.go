@@ -1,0 +1,358 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/tokenizer"
+	"github.com/wfm-platform/wfm/video"
+)
+
+// TokensSuffix ends the name of every tokens file `wfm tokenize encode` writes.
+const tokensSuffix = ".tokens.safetensors"
+
+// tokenizeFlags are the flags of the three tokenize subcommands.
+type tokenizeFlags struct {
+	model      tokenizerModelFlags
+	weights    string
+	out        string
+	ext        string
+	window     int
+	tile       int
+	overlap    int
+	batch      int
+	dtype      string
+	noProgress bool
+}
+
+func (f *tokenizeFlags) register(cmd *cobra.Command, video bool) {
+	f.model.register(cmd, "")
+	fl := cmd.Flags()
+	fl.StringVar(&f.weights, "weights", "", "tokenizer weights: a 'wfm train tokenizer' export or an official Cosmos checkpoint (.safetensors, .pt, .jit)")
+	fl.StringVar(&f.out, "out", "out/tokens", "output folder")
+	fl.IntVar(&f.window, "window", 0, "frames per temporal window, 1+k·t (default 1+2t)")
+	fl.IntVar(&f.tile, "tile", 0, "spatial tile side in pixels for large frames, a multiple of the spatial compression (0: whole frames)")
+	fl.IntVar(&f.overlap, "overlap", 0, "pixels shared by neighbouring tiles, blended linearly (default tile/4)")
+	fl.IntVar(&f.batch, "batch", 1, "temporal windows per model call")
+	fl.StringVar(&f.dtype, "dtype", "float32", "dtype of the weights: float32, or bfloat16 for weights trained with --dtype bfloat16")
+	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar")
+	if video {
+		fl.StringVar(&f.ext, "ext", ".y4m", "video format written: .y4m, .gif, .mp4 (ffmpeg), or '' for a PNG folder")
+	}
+}
+
+// codec loads the weights and builds the codec the flags describe.
+func (f *tokenizeFlags) codec(cmd *cobra.Command) (*tokenizer.Codec, tokenizer.Config, func(), error) {
+	if f.weights == "" {
+		return nil, tokenizer.Config{}, nil, usagef("%s: --weights is required", cmd.CommandPath())
+	}
+	var want *tokenizer.Config
+	if f.model.preset != "" || f.model.configPath != "" {
+		cfg, _, err := f.model.config(cmd)
+		if err != nil {
+			return nil, tokenizer.Config{}, nil, err
+		}
+		want = &cfg
+	}
+	dt, err := parseDType(f.dtype)
+	if err != nil {
+		return nil, tokenizer.Config{}, nil, err
+	}
+	store, cfg, err := tokenizer.LoadWeights(f.weights, want)
+	if err != nil {
+		return nil, cfg, nil, err
+	}
+	m, err := tokenizer.New(cfg)
+	if err != nil {
+		return nil, cfg, nil, err
+	}
+	overlap := f.overlap
+	if f.tile > 0 && !cmd.Flags().Changed("overlap") {
+		overlap = f.tile / 4 / cfg.SpatialCompression * cfg.SpatialCompression
+	}
+	b, _, err := backend.Open(global.backend)
+	if err != nil {
+		return nil, cfg, nil, err
+	}
+	c, err := tokenizer.NewCodec(b, m, store, tokenizer.CodecOptions{Window: f.window, Tile: f.tile, Overlap: overlap, Batch: f.batch, DType: dt})
+	if err != nil {
+		b.Finalize()
+		return nil, cfg, nil, usageError{err}
+	}
+	return c, cfg, func() { c.Close(); b.Finalize() }, nil
+}
+
+// bar returns a progress bar over n windows, or nil when progress is off.
+func (f *tokenizeFlags) bar(n int, what string) *progressbar.ProgressBar {
+	if f.noProgress || global.json || n == 0 {
+		return nil
+	}
+	return progressbar.NewOptions(n, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("windows"),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond))
+}
+
+// tick returns the per-window callback for bar.
+func tick(bar *progressbar.ProgressBar) func() {
+	return func() {
+		if bar != nil {
+			_ = bar.Add(1)
+		}
+	}
+}
+
+func finish(bar *progressbar.ProgressBar) {
+	if bar != nil {
+		_ = bar.Finish()
+		fmt.Fprintln(os.Stderr)
+	}
+}
+
+// baseName is a file's name without its folder and extension (and without .tokens.safetensors).
+func baseName(path string) string {
+	name := filepath.Base(path)
+	if strings.HasSuffix(name, tokensSuffix) {
+		return strings.TrimSuffix(name, tokensSuffix)
+	}
+	return strings.TrimSuffix(name, filepath.Ext(name))
+}
+
+// readVideos reads every input video and counts the windows they make.
+func readVideos(cmd *cobra.Command, paths []string, window int) ([]*video.Clip, int, error) {
+	clips := make([]*video.Clip, len(paths))
+	n := 0
+	for i, p := range paths {
+		c, err := video.Read(cmd.Context(), p, video.Options{})
+		if err != nil {
+			return nil, 0, err
+		}
+		clips[i] = c
+		n += (c.Frames + window - 1) / window
+	}
+	return clips, n, nil
+}
+
+// windowFrames is the window length the codec uses for cfg.
+func (f *tokenizeFlags) windowFrames(cfg tokenizer.Config) int {
+	if f.window > 0 {
+		return f.window
+	}
+	return cfg.TrainFrames()
+}
+
+type tokenizeFileResult struct {
+	Input   string   `json:"input"`
+	Output  string   `json:"output"`
+	Frames  int      `json:"frames"`
+	Height  int      `json:"height"`
+	Width   int      `json:"width"`
+	Dims    []int    `json:"dims,omitempty"`
+	PSNR    *float64 `json:"psnr_db,omitempty"`
+	SSIM    *float64 `json:"ssim,omitempty"`
+	EncMS   float64  `json:"encode_ms_per_frame,omitempty"`
+	DecMS   float64  `json:"decode_ms_per_frame,omitempty"`
+	Compare string   `json:"compare,omitempty"`
+}
+
+type tokenizeResult struct {
+	Config tokenizer.Config     `json:"config"`
+	Files  []tokenizeFileResult `json:"files"`
+}
+
+func init() {
+	parent := &cobra.Command{
+		Use:   "tokenize",
+		Short: "Encode videos to tokens, decode tokens to videos, or measure a round trip",
+		Long: `tokenize runs a Cosmos video tokenizer on videos of any length and size.
+
+Videos are cut into temporal windows of --window frames (1+k·t, default 1+2t: 17 for 8x time
+compression), each encoded on its own with its first frame as the causal first frame; the last
+window is padded by repeating the last frame and the padding is dropped on decoding. Frames are
+padded by reflection to multiples of the spatial compression and cropped back; with --tile,
+large frames are encoded and decoded as overlapping tiles, blended linearly.
+
+Tokens are safetensors files (NAME.tokens.safetensors): the continuous latents (F32) of a CV
+tokenizer or the token ids (U16) of a DV one, with the config, the original frame count, size and
+frame rate in the metadata. Weights come from --weights, with --preset or --config when the file
+carries no config (official checkpoints).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usagef("tokenize needs a subcommand: encode, decode or roundtrip")
+		},
+	}
+	rootCmd.AddCommand(parent)
+
+	var enc tokenizeFlags
+	encCmd := &cobra.Command{
+		Use:   "encode VIDEO...",
+		Short: "Encode videos to token files (OUT/NAME.tokens.safetensors)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, cfg, done, err := enc.codec(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			clips, n, err := readVideos(cmd, args, enc.windowFrames(cfg))
+			if err != nil {
+				return err
+			}
+			bar := enc.bar(n, "encode")
+			res := tokenizeResult{Config: cfg}
+			for i, clip := range clips {
+				tok, err := c.Encode(clip, tick(bar))
+				if err != nil {
+					return fmt.Errorf("tokenize: encoding %s: %w", args[i], err)
+				}
+				out := filepath.Join(enc.out, baseName(args[i])+tokensSuffix)
+				if err := os.MkdirAll(enc.out, 0o755); err != nil {
+					return err
+				}
+				if err := tokenizer.SaveTokens(out, tok); err != nil {
+					return err
+				}
+				res.Files = append(res.Files, tokenizeFileResult{Input: args[i], Output: out, Frames: clip.Frames,
+					Height: clip.Height, Width: clip.Width, Dims: tok.Dims})
+			}
+			finish(bar)
+			return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error {
+				for _, f := range res.Files {
+					fmt.Fprintf(w, "%s -> %s  %d frames %dx%d -> tokens %v\n", f.Input, f.Output, f.Frames, f.Width, f.Height, f.Dims)
+				}
+				return nil
+			})
+		},
+	}
+	enc.register(encCmd, false)
+	parent.AddCommand(encCmd)
+
+	var dec tokenizeFlags
+	decCmd := &cobra.Command{
+		Use:   "decode TOKENS...",
+		Short: "Decode token files back to videos (OUT/NAME.EXT)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, cfg, done, err := dec.codec(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			toks := make([]*tokenizer.Tokens, len(args))
+			n := 0
+			for i, p := range args {
+				if toks[i], err = tokenizer.LoadTokens(p); err != nil {
+					return err
+				}
+				if !sameConfig(toks[i].Config, cfg) {
+					return fmt.Errorf("tokenize: %s was made by tokenizer %s, the weights are %s", p, toks[i].Config.Name, cfg.Name)
+				}
+				n += toks[i].Dims[0]
+			}
+			bar := dec.bar(n, "decode")
+			res := tokenizeResult{Config: cfg}
+			for i, tok := range toks {
+				clip, err := c.Decode(tok, tick(bar))
+				if err != nil {
+					return fmt.Errorf("tokenize: decoding %s: %w", args[i], err)
+				}
+				out := filepath.Join(dec.out, baseName(args[i])+dec.ext)
+				if err := os.MkdirAll(dec.out, 0o755); err != nil {
+					return err
+				}
+				if err := video.Write(cmd.Context(), out, clip, video.Options{}); err != nil {
+					return err
+				}
+				res.Files = append(res.Files, tokenizeFileResult{Input: args[i], Output: out, Frames: clip.Frames,
+					Height: clip.Height, Width: clip.Width})
+			}
+			finish(bar)
+			return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error {
+				for _, f := range res.Files {
+					fmt.Fprintf(w, "%s -> %s  %d frames %dx%d\n", f.Input, f.Output, f.Frames, f.Width, f.Height)
+				}
+				return nil
+			})
+		},
+	}
+	dec.register(decCmd, true)
+	parent.AddCommand(decCmd)
+
+	var rt tokenizeFlags
+	rtCmd := &cobra.Command{
+		Use:   "roundtrip VIDEO...",
+		Short: "Encode and decode videos; print PSNR, SSIM and ms/frame; write side-by-side comparisons (OUT/NAME_compare.EXT)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, cfg, done, err := rt.codec(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			clips, n, err := readVideos(cmd, args, rt.windowFrames(cfg))
+			if err != nil {
+				return err
+			}
+			bar := rt.bar(2*n, "roundtrip")
+			res := tokenizeResult{Config: cfg}
+			for i, clip := range clips {
+				start := time.Now()
+				tok, err := c.Encode(clip, tick(bar))
+				if err != nil {
+					return fmt.Errorf("tokenize: encoding %s: %w", args[i], err)
+				}
+				mid := time.Now()
+				got, err := c.Decode(tok, tick(bar))
+				if err != nil {
+					return fmt.Errorf("tokenize: decoding %s: %w", args[i], err)
+				}
+				end := time.Now()
+				q, err := tokenizer.Measure([]*video.Clip{clip}, []*video.Clip{got})
+				if err != nil {
+					return err
+				}
+				grid, err := video.Grid([]*video.Clip{clip, got}, []string{"original", cfg.Name}, video.GridOptions{Columns: 2, Gap: 2})
+				if err != nil {
+					return err
+				}
+				out := filepath.Join(rt.out, baseName(args[i])+"_compare"+rt.ext)
+				if err := os.MkdirAll(rt.out, 0o755); err != nil {
+					return err
+				}
+				if err := video.Write(cmd.Context(), out, grid, video.Options{}); err != nil {
+					return err
+				}
+				frames := float64(clip.Frames)
+				res.Files = append(res.Files, tokenizeFileResult{Input: args[i], Compare: out, Frames: clip.Frames,
+					Height: clip.Height, Width: clip.Width, Dims: tok.Dims, PSNR: &q.PSNR, SSIM: &q.SSIM,
+					EncMS: float64(mid.Sub(start).Microseconds()) / 1000 / frames,
+					DecMS: float64(end.Sub(mid).Microseconds()) / 1000 / frames})
+			}
+			finish(bar)
+			return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error {
+				for _, f := range res.Files {
+					fmt.Fprintf(w, "%s  %d frames %dx%d  PSNR %.2f dB  SSIM %.4f  encode %.1f ms/frame  decode %.1f ms/frame  -> %s\n",
+						f.Input, f.Frames, f.Width, f.Height, *f.PSNR, *f.SSIM, f.EncMS, f.DecMS, f.Compare)
+				}
+				return nil
+			})
+		},
+	}
+	rt.register(rtCmd, true)
+	parent.AddCommand(rtCmd)
+}
+
+// sameConfig reports whether two tokenizer configs describe the same model.
+func sameConfig(a, b tokenizer.Config) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}

@@ -1,0 +1,66 @@
+package tokenizer
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/wfm-platform/wfm/video"
+)
+
+// TestPretrainedQuality round-trips testdata/val_clip.y4m (17 frames of 64x64 from the
+// synthetic validation split, wfm synth --seed 7, not trained on) through the committed tiny
+// weights in pretrained/ and checks their quality has not regressed: the floors are the values
+// measured when the weights were committed (see pretrained/README.md), less 0.5 dB and 0.02.
+// A change to the architecture that breaks these weights fails here: retrain them with the
+// commands in pretrained/README.md.
+func TestPretrainedQuality(t *testing.T) {
+	clip, err := video.Read(context.Background(), "testdata/val_clip.y4m", video.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		psnr, ssim float64
+	}{
+		{"cv8x8x8-tiny", pretrainedFloorCV.psnr, pretrainedFloorCV.ssim},
+		{"dv8x16x16-tiny", pretrainedFloorDV.psnr, pretrainedFloorDV.ssim},
+	} {
+		store, cfg, err := LoadWeights(filepath.Join("pretrained", tc.name+".safetensors"), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if cfg.Name != tc.name {
+			t.Errorf("%s: config %q", tc.name, cfg.Name)
+		}
+		m := mustNew(t, cfg)
+		c, err := NewCodec(testBackend(), m, store, CodecOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := c.Encode(clip, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Decode(tok, nil)
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := Measure([]*video.Clip{clip}, []*video.Clip{got})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: PSNR %.2f dB, SSIM %.4f", tc.name, q.PSNR, q.SSIM)
+		if q.PSNR < tc.psnr || q.SSIM < tc.ssim {
+			t.Errorf("%s: PSNR %.2f dB, SSIM %.4f; want at least %.2f dB, %.4f", tc.name, q.PSNR, q.SSIM, tc.psnr, tc.ssim)
+		}
+	}
+}
+
+// Floors of TestPretrainedQuality: the values measured on 2026-11-25 with the committed weights
+// (cv8x8x8-tiny 24.06 dB, SSIM 0.7619; dv8x16x16-tiny 22.85 dB, 0.6436) less 0.5 dB and 0.02.
+var (
+	pretrainedFloorCV = struct{ psnr, ssim float64 }{23.56, 0.7419}
+	pretrainedFloorDV = struct{ psnr, ssim float64 }{22.35, 0.6236}
+)
