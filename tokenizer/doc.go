@@ -85,4 +85,20 @@
 // ([CheckpointName]) in PyTorch layout; [ImportOfficial] reads such a file, a PyTorch .pt state
 // dict or a TorchScript .jit archive (through package torchfile, which runs nothing from the
 // file) back into a store, transposing convolution kernels and checking every shape.
+//
+// # Training and inference
+//
+// [Train] runs the shared loop of package train on clips of 1+2t frames (t the temporal
+// compression) with [LossOptions]: L1 on pixels, a structural term (1 - SSIM over 11x11
+// Gaussian windows, or an image-gradient L1), and a temporal-consistency term (L1 between the
+// frame-to-frame differences of the reconstruction and of the input), with PSNR and SSIM on
+// held-out clips logged as eval.psnr / eval.ssim. [Codec] handles any video: it cuts time into
+// windows of 1+k·t frames (the causal first frame of each window is encoded alone), pads the
+// last window by repeating its last frame and the frame size by reflection to a multiple of the
+// spatial compression, optionally cuts large frames into overlapping tiles blended linearly on
+// decode (DV ids are taken from the tile that owns each latent position, never blended), and
+// crops everything back. [SaveTokens] writes latents (F32) or DV ids (U16) to safetensors with
+// the config, the original frame count and size, the fps and the window in the metadata.
+// [ExportOfficialHalf] writes the official layout in float16, the format of the committed
+// weights in tokenizer/pretrained.
 package tokenizer

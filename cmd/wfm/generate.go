@@ -10,6 +10,7 @@ import (
 	_ "image/png"  // and PNG images
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -66,6 +67,9 @@ type generateResult struct {
 	NoGuardrails  bool                `json:"no_guardrails"`
 	GuardrailsRun bool                `json:"guardrails_run"`
 	Guardrails    []guardrail.Verdict `json:"guardrails,omitempty"`
+	// CondPSNR is the PSNR in dB of the output's first CondFrames frames against the
+	// conditioning frames (Video2World should reproduce them; +Inf is written as null).
+	CondPSNR *float64 `json:"cond_psnr,omitempty"`
 }
 
 // generatePeakRSS reads the peak resident set size (VmHWM) from /proc/self/status, or -1.
@@ -485,6 +489,21 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			if sampling == 0 {
 				sampling = time.Since(t0).Seconds()
 			}
+			if greq.Cond != nil && given > 0 && clip.Frames >= given {
+				// Against the condition as the model saw it (fitted into the output bucket), and
+				// before the post-guard, which may pixelate faces.
+				fitted, _, err := diffusion.FitBucket(greq.Cond, diffusion.Bucket{Width: w, Height: h})
+				if err != nil {
+					return err
+				}
+				p, err := video.PSNR(clip.Slice(0, given), fitted)
+				if err != nil {
+					return fmt.Errorf("generate: compare the output with the condition frames: %w", err)
+				}
+				if !math.IsInf(p, 0) {
+					r.CondPSNR = &p
+				}
+			}
 			if guard != nil {
 				v, blurred, err := guard.CheckVideo(ctx, clip)
 				r.Guardrails = append(r.Guardrails, v)
@@ -509,6 +528,13 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 					fmt.Fprintf(wr, "prompt       %s\n", r.UpsampledPrompt)
 				}
 				fmt.Fprintf(wr, "wrote        %s (%d frames, %dx%d, %g fps)\n", out, frames, w, h, fps)
+				if r.CondFrames > 0 {
+					if r.CondPSNR != nil {
+						fmt.Fprintf(wr, "condition    %d frames reproduced at %.2f dB PSNR\n", r.CondFrames, *r.CondPSNR)
+					} else {
+						fmt.Fprintf(wr, "condition    %d frames reproduced exactly\n", r.CondFrames)
+					}
+				}
 				fmt.Fprintf(wr, "sampling     %d evaluations in %.2f s (%.2f/s), total %.2f s\n", evals, sampling, r.EvalsPerSec, r.Seconds)
 				fmt.Fprintf(wr, "peak memory  %.1f MiB RSS (Go runtime holds %.1f MiB)\n", float64(r.PeakRSSBytes)/(1<<20), float64(ms.Sys)/(1<<20))
 				if r.GuardrailsRun {
