@@ -4,106 +4,25 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/wfm-platform/wfm/eval/fidelity"
 	"github.com/wfm-platform/wfm/video"
 )
 
-// SSIM constants of Wang, Bovik, Sheikh and Simoncelli 2004, "Image quality assessment: from
-// error visibility to structural similarity" (IEEE TIP 13(4)), section III-C: an 11x11 circular
-// Gaussian window with standard deviation 1.5, K1 = 0.01, K2 = 0.03, dynamic range L = 255.
-const (
-	ssimRadius = 5
-	ssimSigma  = 1.5
-	ssimK1     = 0.01
-	ssimK2     = 0.03
-)
-
-// ssimWindow is the separable 1-D Gaussian of the SSIM window, normalised to sum 1.
-var ssimWindow = func() [2*ssimRadius + 1]float64 {
-	var w [2*ssimRadius + 1]float64
-	var sum float64
-	for i := range w {
-		d := float64(i - ssimRadius)
-		w[i] = math.Exp(-d * d / (2 * ssimSigma * ssimSigma))
-		sum += w[i]
-	}
-	for i := range w {
-		w[i] /= sum
-	}
-	return w
-}()
-
 // SSIM is the mean structural similarity of two clips of the same size: the SSIM index of
-// Wang et al. 2004 (11x11 Gaussian window, σ 1.5, K1 0.01, K2 0.03, L 255) computed on each RGB
-// channel of each frame, at every position where the window fits inside the frame, and averaged
-// over positions, channels and frames. It equals scikit-image's
-// structural_similarity(a, b, channel_axis=-1, gaussian_weights=True, sigma=1.5,
-// use_sample_covariance=False, data_range=255) averaged over frames (the tests check this
-// against values it computed). Frames must be at least 11 pixels on each side.
+// Wang et al. 2004 (11x11 Gaussian window, σ 1.5, K1 0.01, K2 0.03, L 255) on each RGB channel
+// of each frame, averaged over channels and frames. It is package eval/fidelity's SSIM, which
+// equals scikit-image's structural_similarity(a, b, channel_axis=-1, gaussian_weights=True,
+// sigma=1.5, use_sample_covariance=False, data_range=255); the tests here check the mean over
+// frames against values scikit-image computed. Frames must be at least 11 pixels on each side.
 func SSIM(a, b *video.Clip) (float64, error) {
-	if err := a.Validate(); err != nil {
-		return 0, err
+	if a == nil || b == nil {
+		return 0, fmt.Errorf("tokenizer: SSIM of a nil clip")
 	}
-	if err := b.Validate(); err != nil {
-		return 0, err
+	_, mean, err := fidelity.SSIM(*a, *b, fidelity.Options{})
+	if err != nil {
+		return 0, fmt.Errorf("tokenizer: SSIM: %w", err)
 	}
-	if !a.SameSize(b) {
-		return 0, fmt.Errorf("tokenizer: SSIM of clips of different sizes: %v and %v", a, b)
-	}
-	const win = 2*ssimRadius + 1
-	if a.Height < win || a.Width < win {
-		return 0, fmt.Errorf("tokenizer: SSIM needs frames of at least %dx%d pixels, got %dx%d",
-			win, win, a.Width, a.Height)
-	}
-	var total float64
-	for t := range a.Frames {
-		for ch := range video.Channels {
-			total += frameSSIM(a.Frame(t), b.Frame(t), a.Height, a.Width, ch)
-		}
-	}
-	return total / float64(a.Frames*video.Channels), nil
-}
-
-// frameSSIM is the mean SSIM of channel ch of two frames [H, W, 3] over the positions where
-// the window fits. Means, variances and covariance are Gaussian-weighted (the separable window
-// is applied along rows, then columns).
-func frameSSIM(fa, fb []uint8, h, w, ch int) float64 {
-	c1 := (ssimK1 * 255) * (ssimK1 * 255)
-	c2 := (ssimK2 * 255) * (ssimK2 * 255)
-	ow := w - 2*ssimRadius
-	// Horizontal pass: five moments at every row and valid column.
-	row := make([][5]float64, h*ow)
-	for y := range h {
-		for x := range ow {
-			var m [5]float64
-			for k, g := range ssimWindow {
-				i := (y*w+x+k)*video.Channels + ch
-				va, vb := float64(fa[i]), float64(fb[i])
-				m[0] += g * va
-				m[1] += g * vb
-				m[2] += g * va * va
-				m[3] += g * vb * vb
-				m[4] += g * va * vb
-			}
-			row[y*ow+x] = m
-		}
-	}
-	var sum float64
-	oh := h - 2*ssimRadius
-	for y := range oh {
-		for x := range ow {
-			var m [5]float64
-			for k, g := range ssimWindow {
-				r := row[(y+k)*ow+x]
-				for j := range m {
-					m[j] += g * r[j]
-				}
-			}
-			mua, mub := m[0], m[1]
-			va, vb, cov := m[2]-mua*mua, m[3]-mub*mub, m[4]-mua*mub
-			sum += (2*mua*mub + c1) * (2*cov + c2) / ((mua*mua + mub*mub + c1) * (va + vb + c2))
-		}
-	}
-	return sum / float64(oh*ow)
+	return mean, nil
 }
 
 // Quality holds the reconstruction quality of clips against their originals: PSNR in dB (8-bit
