@@ -1,40 +1,17 @@
 package physics
 
 import (
-	"encoding/json"
 	"math"
-	"strconv"
 	"time"
 
+	"github.com/wfm-platform/wfm/eval"
 	"github.com/wfm-platform/wfm/video"
 	sim "github.com/wfm-platform/wfm/world/physics"
 )
 
 // Score is a metric value; NaN (nothing to measure, e.g. no object found) is written as JSON
-// null.
-type Score float64
-
-// MarshalJSON implements json.Marshaler.
-func (s Score) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, float64(s), 'g', 6, 64), nil
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (s *Score) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*s = Score(math.NaN())
-		return nil
-	}
-	var v float64
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = Score(v)
-	return nil
-}
+// null (eval.Metric).
+type Score = eval.Metric
 
 // Scores are the physical-alignment metrics of one prediction or the mean over several.
 type Scores struct {

@@ -1,44 +1,21 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/plot/vg"
 
+	"github.com/wfm-platform/wfm/eval"
 	"github.com/wfm-platform/wfm/eval/fidelity"
 	"github.com/wfm-platform/wfm/eval/physics"
 	"github.com/wfm-platform/wfm/video"
 )
 
-// Metric is a measured value in a result; NaN and infinities (nothing measured, identical
-// frames) are written to JSON as null and read back as NaN.
-type Metric float64
-
-// MarshalJSON implements json.Marshaler.
-func (m Metric) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(m)) || math.IsInf(float64(m), 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, float64(m), 'g', 7, 64), nil
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (m *Metric) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*m = Metric(math.NaN())
-		return nil
-	}
-	var v float64
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*m = Metric(v)
-	return nil
-}
+// Metric is a measured value in a result (eval.Metric): NaN and infinities are written to
+// JSON as null.
+type Metric = eval.Metric
 
 func metrics(v []float64) []Metric {
 	out := make([]Metric, len(v))
