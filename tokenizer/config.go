@@ -41,6 +41,16 @@ type Config struct {
 	// channels_mult [2, 4] (networks/continuous_video.py), whatever the encoder's; nil means
 	// the decoder mirrors the encoder.
 	DecoderChannelsMult []int `json:"decoder_channels_mult,omitempty"`
+	// LinearShortcut adds a learned linear path around each half of the autoencoder, ours and
+	// not the reference's (no official checkpoint has it; off in every preset): the encoder adds
+	// a 1x1x1 convolution of the Haar patches to its output, the decoder one of its input to the
+	// patches it produces, so that the whole model starts as a linear (PCA-like) autoencoder
+	// the convolutional path improves on. It is the residual-autoencoding idea of DC-AE (Chen et
+	// al. 2024, arXiv:2410.10733), which made high-compression autoencoders train much faster;
+	// here it lets a tiny tokenizer reach a usable quality within a CPU budget. It needs
+	// compression equal to PatchSize (no downsampling inside the network), so that patches and
+	// latents have one grid.
+	LinearShortcut bool `json:"linear_shortcut,omitempty"`
 }
 
 // DecoderMult returns a copy of the decoder's channel multipliers: DecoderChannelsMult if set,
@@ -189,6 +199,10 @@ func (c Config) Validate() error {
 	if sUps != c.spatialDowns() || tUps != c.temporalDowns() {
 		return bad("temporal compression %d with spatial %d: a decoder of %d levels upsamples %dx in time and %dx in space",
 			c.TemporalCompression, c.SpatialCompression, len(c.DecoderMult()), 1<<tUps, 1<<sUps)
+	}
+	if c.LinearShortcut && (c.spatialDowns() != 0 || c.temporalDowns() != 0) {
+		return bad("linear_shortcut needs spatial and temporal compression equal to patch_size %d, got %d and %d",
+			c.PatchSize, c.SpatialCompression, c.TemporalCompression)
 	}
 	if c.Discrete {
 		q, err := NewFSQ(c.Levels)

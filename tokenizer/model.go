@@ -17,6 +17,9 @@ const (
 	DecoderScope       = "decoder"
 	QuantConvScope     = "quant_conv"
 	PostQuantConvScope = "post_quant_conv"
+	// ShortcutScope holds the linear path of Config.LinearShortcut, inside the encoder and the
+	// decoder scopes (checkpoint keys encoder.shortcut.* and decoder.shortcut.*).
+	ShortcutScope = "shortcut"
 )
 
 // Tokenizer is a Cosmos causal video tokenizer (CausalContinuousVideoTokenizer or
@@ -115,7 +118,8 @@ func (m *Tokenizer) DecodeIDs(scope *model.Scope, ids *graph.Node) *graph.Node {
 // log2(t/p)), mid, norm_out, swish, conv_out to ZChannels.
 func (m *Tokenizer) encoder(scope *model.Scope, x *graph.Node) *graph.Node {
 	c := m.cfg
-	h := factorizedConv(scope, "conv_in", HaarPatch3D(x, c.PatchSize), c.Channels)
+	patches := HaarPatch3D(x, c.PatchSize)
+	h := factorizedConv(scope, "conv_in", patches, c.Channels)
 	last := len(c.ChannelsMult) - 1
 	for i, mult := range c.ChannelsMult {
 		level := scope.In("down_%d", i)
@@ -127,7 +131,11 @@ func (m *Tokenizer) encoder(scope *model.Scope, x *graph.Node) *graph.Node {
 		}
 	}
 	h = midBlock(scope.In("mid"), h)
-	return factorizedConv(scope, "conv_out", swish(norm(scope.In("norm_out"), h)), c.ZChannels)
+	h = factorizedConv(scope, "conv_out", swish(norm(scope.In("norm_out"), h)), c.ZChannels)
+	if c.LinearShortcut {
+		h = graph.Add(h, pointConv(scope.In(ShortcutScope), patches, c.ZChannels))
+	}
+	return h
 }
 
 // decoder is DecoderFactorized (non-legacy): conv_in, mid, up_i levels of Config.DecoderMult
@@ -152,6 +160,9 @@ func (m *Tokenizer) decoder(scope *model.Scope, z *graph.Node) *graph.Node {
 	}
 	p := c.PatchSize
 	h = factorizedConv(scope, "conv_out", swish(norm(scope.In("norm_out"), h)), c.OutChannels*p*p*p)
+	if c.LinearShortcut {
+		h = graph.Add(h, pointConv(scope.In(ShortcutScope), z, c.OutChannels*p*p*p))
+	}
 	return HaarUnpatch3D(h, p)
 }
 

@@ -135,6 +135,8 @@ func TestValidateRejects(t *testing.T) {
 		{"zero decoder multiplier", func(c *Config) { c.DecoderChannelsMult = []int{2, 0, 4} }},
 		// Two decoder levels upsample once, in space only: 8x time cannot be undone.
 		{"decoder too shallow", func(c *Config) { c.DecoderChannelsMult = []int{2, 4} }},
+		// The linear shortcut joins patches and latents on one grid: no downsampling allowed.
+		{"linear shortcut with downsampling", func(c *Config) { c.LinearShortcut = true }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := mustPreset(t, "cv8x8x8")

@@ -25,6 +25,7 @@ func TestPretrainedQuality(t *testing.T) {
 	}{
 		{"cv8x8x8-tiny", pretrainedFloorCV.psnr, pretrainedFloorCV.ssim},
 		{"dv8x16x16-tiny", pretrainedFloorDV.psnr, pretrainedFloorDV.ssim},
+		{"cv4x4x4-tiny", pretrainedFloorCV4.psnr, pretrainedFloorCV4.ssim},
 	} {
 		store, cfg, err := LoadWeights(filepath.Join("pretrained", tc.name+".safetensors"), nil)
 		if err != nil {
@@ -59,8 +60,10 @@ func TestPretrainedQuality(t *testing.T) {
 }
 
 // Floors of TestPretrainedQuality: the values measured on 2026-11-25 with the committed weights
-// (cv8x8x8-tiny 24.06 dB, SSIM 0.7619; dv8x16x16-tiny 22.85 dB, 0.6436) less 0.5 dB and 0.02.
+// (cv8x8x8-tiny 24.06 dB, SSIM 0.7619; dv8x16x16-tiny 22.85 dB, 0.6436; cv4x4x4-tiny, the
+// linear-shortcut tokenizer of the physics world model, 39.17 dB, 0.9851) less 0.5 dB and 0.02.
 var (
+	pretrainedFloorCV4 = struct{ psnr, ssim float64 }{38.67, 0.9651}
 	pretrainedFloorCV = struct{ psnr, ssim float64 }{23.56, 0.7419}
 	pretrainedFloorDV = struct{ psnr, ssim float64 }{22.35, 0.6236}
 )

@@ -162,6 +162,9 @@ func (m *Tokenizer) TrainingLoss(opts LossOptions, dtype dtypes.DType) train.Los
 	}
 }
 
+// linearFitClips is how many training clips FitLinearShortcut sees at the start of a run.
+const linearFitClips = 256
+
 // TrainFrames returns the clip length the tokenizer trains on by default: 1 + 2·t frames (17 for
 // 8x temporal compression), two latent frames after the causal first one.
 func (c Config) TrainFrames() int { return 1 + 2*c.TemporalCompression }
@@ -365,7 +368,8 @@ type TrainOptions struct {
 // the PSNR and SSIM of the reconstructions of valClips (eval.psnr, eval.ssim; none when valClips
 // is empty) every tc.EvalEvery steps. The tokenizer's Config is saved beside every checkpoint.
 // It returns the run's result and the trained store (the EMA weights when opts.UseEMA) ready
-// for weights.SaveStore or a [Codec].
+// for weights.SaveStore or a [Codec]. A fresh run of a Config.LinearShortcut tokenizer (float32)
+// starts from [FitLinearShortcut] on the first linearFitClips training clips.
 func Train(ctx context.Context, b compute.Backend, m *Tokenizer, trainClips, valClips []*video.Clip,
 	tc train.Config, opts TrainOptions) (*train.Result, *model.Store, error) {
 	if err := opts.Loss.Validate(); err != nil {
@@ -390,6 +394,22 @@ func Train(ctx context.Context, b compute.Backend, m *Tokenizer, trainClips, val
 		return nil, nil, err
 	}
 	store := model.NewStore()
+	if m.cfg.LinearShortcut && opts.DType == dtypes.Float32 {
+		// A fresh run of a tokenizer with the linear shortcut starts from the principal
+		// components of its training patches (FitLinearShortcut); a resumed one from its checkpoint.
+		if ckpt, err := train.LatestCheckpoint(tc.Dir); err != nil {
+			return nil, nil, err
+		} else if ckpt == nil {
+			if store, err = InitStore(b, m, int64(tc.Seed)); err != nil {
+				return nil, nil, err
+			}
+			fit, err := FitLinearShortcut(b, m, store, x, linearFitClips)
+			if err != nil {
+				return nil, nil, err
+			}
+			opts.Logger.Info("tokenizer: linear shortcut fitted", "patches", fit.Patches, "explained_variance", fit.Explained)
+		}
+	}
 	runOpts := []train.Option{train.WithModelConfig(m.Config()), train.WithLogger(opts.Logger)}
 	if len(valClips) > 0 {
 		runOpts = append(runOpts, train.WithEval(func(ctx context.Context, live *model.Store, step int) (map[string]float64, error) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -373,5 +374,183 @@ func TestImportOfficialReadsPyTorchArchives(t *testing.T) {
 		if store.NumVariables() != 0 {
 			t.Errorf("%s: %d variables created", name, store.NumVariables())
 		}
+	}
+}
+
+// shortcutConfig is a tokenizer with the linear shortcut: 4x4x4 compression done by the Haar
+// patcher alone, a tiny convolutional path.
+func shortcutConfig(shortcut bool) Config {
+	return Config{Name: "cv4x4x4-test", InChannels: 3, OutChannels: 3, Channels: 8, ChannelsMult: []int{1, 2},
+		NumResBlocks: 1, PatchSize: 4, SpatialCompression: 4, TemporalCompression: 4, ZChannels: 16,
+		LatentChannels: 16, LinearShortcut: shortcut}
+}
+
+// TestLinearShortcut checks what Config.LinearShortcut adds (two 1x1x1 convolutions, in our
+// [kt, kh, kw, in, out] layout: the
+// encoder's from the 192 Haar channels to z, the decoder's from z back to them, under
+// encoder.shortcut and decoder.shortcut), that the official export carries them, and that they
+// make the model linear when the convolutional path is silenced: with both conv_out layers
+// zero, decode(encode(a·x + b·y)) = a·decode(encode(x)) + b·decode(encode(y)), which the
+// network without the shortcut cannot satisfy (it would output constants).
+func TestLinearShortcut(t *testing.T) {
+	plain, err := officialVariables(shortcutConfig(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := officialVariables(shortcutConfig(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := map[string][]int{}
+	for _, v := range with {
+		if !slices.ContainsFunc(plain, func(p officialVariable) bool { return p.key == v.key }) {
+			extra[v.key] = v.dims
+		}
+	}
+	want := map[string][]int{
+		"encoder.shortcut.conv3d.weight": {1, 1, 1, 192, 16}, "encoder.shortcut.conv3d.bias": {16},
+		"decoder.shortcut.conv3d.weight": {1, 1, 1, 16, 192}, "decoder.shortcut.conv3d.bias": {192},
+	}
+	if len(extra) != len(want) || len(with) != len(plain)+len(want) {
+		t.Fatalf("the shortcut adds %v (%d -> %d variables), want %v", extra, len(plain), len(with), want)
+	}
+	for k, d := range want {
+		if !slices.Equal(extra[k], d) {
+			t.Errorf("%s: dims %v, want %v", k, extra[k], d)
+		}
+	}
+
+	cfg := shortcutConfig(true)
+	store := randomTokenizerStore(t, cfg, 5)
+	path := filepath.Join(t.TempDir(), "s.safetensors")
+	if err := ExportOfficial(store, cfg, path); err != nil {
+		t.Fatal(err)
+	}
+	back, bcfg, err := LoadWeights(path, nil)
+	if err != nil || !bcfg.LinearShortcut {
+		t.Fatalf("load: %v, config %+v", err, bcfg)
+	}
+	for v := range back.IterVariables() {
+		if strings.Contains(v.Path(), "conv_out") {
+			value, err := v.Value()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.SetValue(tensors.FromShape(value.Shape())); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	m := mustNew(t, bcfg)
+	exec, err := model.NewExec(testBackend(), back, func(scope *model.Scope, x *graph.Node) *graph.Node {
+		return m.Reconstruct(scope, x)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	run := func(x []float32) []float32 {
+		t.Helper()
+		out, err := exec.Call(tensors.FromFlatDataAndDimensions(x, 1, 5, 8, 8, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tensors.MustCopyFlatData[float32](out[0])
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y, mix, zero := make([]float32, 5*8*8*3), make([]float32, 5*8*8*3), make([]float32, 5*8*8*3), make([]float32, 5*8*8*3)
+	for i := range x {
+		x[i], y[i] = rng.Float32()*2-1, rng.Float32()*2-1
+		mix[i] = 0.3*x[i] - 0.5*y[i]
+	}
+	rx, ry, rm, r0 := run(x), run(y), run(mix), run(zero)
+	var worst, spread float64
+	for i := range rm {
+		// Affine: r(a·x + b·y) - r(0) = a·(r(x) - r(0)) + b·(r(y) - r(0)).
+		want := 0.3*float64(rx[i]-r0[i]) - 0.5*float64(ry[i]-r0[i])
+		worst = max(worst, math.Abs(float64(rm[i]-r0[i])-want))
+		spread = max(spread, math.Abs(float64(rx[i]-r0[i])))
+	}
+	if worst > 1e-4 || spread < 1e-3 {
+		t.Errorf("silenced conv path: max deviation from linearity %.3g (response %.3g)", worst, spread)
+	}
+}
+
+// TestFitLinearShortcut fits the linear shortcut on videos made of constant 4x4x4 blocks (one
+// colour per block and per causal frame group: frame 0 alone, then 1-4, 5-8), whose Haar
+// patches span only the three low-pass channels: the fitted model, its conv path silent,
+// must reconstruct such a video it has not seen almost exactly, and report all the variance
+// explained. It also checks the errors for configurations the fit cannot take.
+func TestFitLinearShortcut(t *testing.T) {
+	cfg := shortcutConfig(true)
+	m := mustNew(t, cfg)
+	b := testBackend()
+	blocky := func(seed uint64, n int) *tensors.Tensor {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		const frames, side = 9, 16
+		data := make([]uint8, n*frames*side*side*3)
+		for c := range n {
+			colors := make([]uint8, 3*4*4*3) // [group][by][bx][rgb]
+			for i := range colors {
+				colors[i] = uint8(rng.IntN(256))
+			}
+			for f := range frames {
+				g := 0
+				if f > 0 {
+					g = (f-1)/4 + 1
+				}
+				for y := range side {
+					for x := range side {
+						for ch := range 3 {
+							data[(((c*frames+f)*side+y)*side+x)*3+ch] = colors[((g*4+y/4)*4+x/4)*3+ch]
+						}
+					}
+				}
+			}
+		}
+		return tensors.FromFlatDataAndDimensions(data, n, frames, side, side, 3)
+	}
+	store, err := InitStore(b, m, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, err := FitLinearShortcut(b, m, store, blocky(1, 12), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fit.Patches != 12*3*4*4 || fit.Explained < 0.999999 {
+		t.Errorf("fit %+v, want %d patches and all the variance explained", fit, 12*3*4*4)
+	}
+	exec, err := model.NewExec(b, store, func(scope *model.Scope, x *graph.Node) *graph.Node {
+		return m.Reconstruct(scope, PixelsToModel(x, dtypes.Float32))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	x := blocky(99, 1)
+	out, err := exec.Call(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[uint8](x)
+	var worst float64
+	for i := range got {
+		worst = max(worst, math.Abs(float64(got[i])-(float64(want[i])/127.5-1)))
+	}
+	if worst > 1e-3 {
+		t.Errorf("unseen blocky video: max reconstruction error %.3g in [-1, 1] units", worst)
+	}
+
+	if _, err := FitLinearShortcut(b, mustNew(t, shortcutConfig(false)), store, x, 0); err == nil {
+		t.Error("fit without linear_shortcut: no error")
+	}
+	wide := shortcutConfig(true)
+	wide.ZChannels = 8
+	if _, err := FitLinearShortcut(b, mustNew(t, wide), store, x, 0); err == nil || !strings.Contains(err.Error(), "z_channels") {
+		t.Errorf("fit with z_channels != latent_channels: %v", err)
+	}
+	if _, err := FitLinearShortcut(b, m, model.NewStore(), x, 0); err == nil || !strings.Contains(err.Error(), "no variable") {
+		t.Errorf("fit into an empty store: %v", err)
 	}
 }

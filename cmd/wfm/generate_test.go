@@ -250,3 +250,49 @@ func TestDiffusionTextEncoders(t *testing.T) {
 		t.Errorf("a model without a recorded encoder defaults to %q", got)
 	}
 }
+
+// TestTrainDiffusionArchOverrides trains a model whose shape is not a preset's (--width,
+// --blocks, --heads, --patch), checks model.json records it and generate rebuilds it from there,
+// and that --init refuses the overrides.
+func TestTrainDiffusionArchOverrides(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "synth")
+	if code, _, stderr := runCLI(t, "synth", "--out", data, "--n", "2", "--frames", "9", "--res", "32",
+		"--no-progress", "--workers", "1"); code != exitOK {
+		t.Fatalf("synth: exit %d: %s", code, stderr)
+	}
+	run := filepath.Join(dir, "run")
+	common := []string{"--data", data, "--tokenizer", "preset:cv4x8x8-tiny", "--frames", "9", "--res", "32x32",
+		"--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json", "--steps", "1"}
+	code, stdout, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
+		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0"}, common...)...)
+	if code != exitOK {
+		t.Fatalf("train diffusion: exit %d: %s", code, stderr)
+	}
+	var res trainDiffusionResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("train diffusion --json: %v\n%s", err, stdout)
+	}
+	c := res.Config
+	if c.Name != "tiny-v2w+custom" || c.ModelChannels != 48 || c.NumBlocks != 1 || c.NumHeads != 2 ||
+		c.PatchSpatial != 4 || c.AdaLNLoRADim != 0 || c.ContextDim != 64 {
+		t.Errorf("config %+v", c)
+	}
+	_, cfg, err := diffusion.LoadWeights(run, false)
+	if err != nil || cfg.ModelChannels != 48 || cfg.PatchSpatial != 4 || cfg.ParamCount() != c.ParamCount() {
+		t.Fatalf("model.json: %+v (%v)", cfg, err)
+	}
+	out := filepath.Join(dir, "gen.y4m")
+	if code, _, stderr := runCLI(t, "generate", "--weights", run, "--prompt", "a ball falls", "--frames", "9",
+		"--res", "32x32", "--steps", "2", "--out", out, "--no-progress"); code != exitOK {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine"),
+		"--init", run, "--width", "64"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
+		t.Errorf("--init with --width: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad"),
+		"--width", "50", "--heads", "3"}, common...)...); code != exitUsage || !strings.Contains(stderr, "model_channels") {
+		t.Errorf("--width 50 --heads 3: exit %d: %s", code, stderr)
+	}
+}

@@ -79,6 +79,7 @@ func init() {
 		dtype, textSpec           string
 		frames, maxClips, batch   int
 		imageBatch                int
+		arch                      diffusionArch
 		noProgress                bool
 		opts                      = diffusion.DefaultTrainOptions()
 		tc                        = train.DefaultConfig()
@@ -106,6 +107,10 @@ the encoder is recorded in model.json, so that 'wfm generate' uses the same one.
 --init CKPT fine-tunes from a trained model (its weights file, checkpoint or run folder): the
 generalist-to-specialist path. The model's architecture and latent statistics come from CKPT;
 training starts at step 0 with a fresh optimizer.
+
+--width, --blocks, --heads, --patch and --adaln-lora change the preset's transformer width,
+depth, attention heads, spatial patch size and AdaLN-LoRA rank (the model name gets a "+custom"
+suffix; model.json records the shape, so generate and resume need no flags).
 
 --dtype bfloat16 keeps the network's variables and activations in bfloat16 (for a GPU backend);
 the EDM arithmetic, norms and RoPE angles stay float32. There is no float32 master copy.
@@ -145,8 +150,16 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 				if cmd.Flags().Changed("dtype") {
 					return usagef("train diffusion: --dtype comes from the --init model")
 				}
+				if arch.changed(cmd) {
+					return usagef("train diffusion: the architecture comes from the --init model (drop --width, --blocks, --heads, --patch, --adaln-lora)")
+				}
 				if store, cfg, err = diffusion.LoadWeights(initPath, true); err != nil {
 					return err
+				}
+			} else if arch.changed(cmd) {
+				arch.apply(cmd, &cfg)
+				if err := cfg.Validate(); err != nil {
+					return usageError{err}
 				}
 			}
 			codec, tcfg, err := diffusion.OpenTokenizer(b, tok, frames)
@@ -293,7 +306,42 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 	f.IntVar(&tc.KeepCheckpoints, "keep", tc.KeepCheckpoints, "checkpoints kept (0: all)")
 	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (initialization, shuffling, noise)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bars")
+	f.IntVar(&arch.width, "width", 0, "transformer width (model_channels), overriding the preset's")
+	f.IntVar(&arch.blocks, "blocks", 0, "transformer blocks, overriding the preset's")
+	f.IntVar(&arch.heads, "heads", 0, "attention heads, overriding the preset's")
+	f.IntVar(&arch.patch, "patch", 0, "spatial patch size over the latent (Cosmos: 2), overriding the preset's")
+	f.IntVar(&arch.lora, "adaln-lora", 0, "AdaLN-LoRA rank (0 with the flag given: full modulation), overriding the preset's")
 	trainCmd.AddCommand(cmd)
+}
+
+// diffusionArch holds the architecture overrides of 'wfm train diffusion'.
+type diffusionArch struct{ width, blocks, heads, patch, lora int }
+
+var diffusionArchFlags = []string{"width", "blocks", "heads", "patch", "adaln-lora"}
+
+// changed reports whether any override flag was given.
+func (a diffusionArch) changed(cmd *cobra.Command) bool {
+	for _, name := range diffusionArchFlags {
+		if cmd.Flags().Changed(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply writes the given overrides into cfg and marks its name as a custom shape.
+func (a diffusionArch) apply(cmd *cobra.Command, cfg *diffusion.Config) {
+	set := func(name string, dst *int, v int) {
+		if cmd.Flags().Changed(name) {
+			*dst = v
+		}
+	}
+	set("width", &cfg.ModelChannels, a.width)
+	set("blocks", &cfg.NumBlocks, a.blocks)
+	set("heads", &cfg.NumHeads, a.heads)
+	set("patch", &cfg.PatchSpatial, a.patch)
+	set("adaln-lora", &cfg.AdaLNLoRADim, a.lora)
+	cfg.Name += "+custom"
 }
 
 // diffusionCommonFPS is the most frequent frame rate of the clips.
