@@ -81,6 +81,44 @@ func TestNormalizeRoundTrip(t *testing.T) {
 	}
 }
 
+// TestPoolStdRescale checks the shared per-frame scale: PoolStd gives each row its root mean
+// square, and latents normalized per channel then Rescaled to the pooled scale are exactly the
+// latents normalized with the pooled statistics (they denormalize back to the originals), with
+// the channels' relative sizes kept.
+func TestPoolStdRescale(t *testing.T) {
+	dims := []int{2, 2, 3, 16}
+	lat := flat(randn(5, 4, 2, 2, 3, 16))
+	for i := range lat {
+		lat[i] *= float32(1 + i%16) // channel k has std about k+1
+	}
+	c := mustPreset(t, "tiny")
+	c.LatentMean, c.LatentStd = LatentStats(lat, dims)
+	pooled := PoolStd(c.LatentStd, 16)
+	for r := 0; r < len(pooled); r += 16 {
+		var sq float64
+		for _, v := range c.LatentStd[r : r+16] {
+			sq += float64(v) * float64(v)
+		}
+		if want := math.Sqrt(sq / 16); math.Abs(float64(pooled[r])-want) > 1e-5*want || pooled[r+15] != pooled[r] {
+			t.Fatalf("row %d: pooled %v, want all %g", r/16, pooled[r:r+16], want)
+		}
+	}
+	z := append([]float32(nil), lat...)
+	c.Normalize(z, dims)
+	Rescale(z, dims, c.LatentStd, pooled)
+	// Channel 15 now has about 16x channel 0's spread, as in the raw latents.
+	_, std := LatentStats(z, dims)
+	if ratio := std[15] / std[0]; ratio < 8 {
+		t.Errorf("std ratio of channels 15 and 0 after rescaling %.2f, want the raw ~16", ratio)
+	}
+	p := c
+	p.LatentStd = pooled
+	p.Denormalize(z, dims)
+	if d := maxAbsDiff(z, lat); d > 1e-3 {
+		t.Errorf("rescaled latents denormalize with the pooled scale %g away from the originals", d)
+	}
+}
+
 func TestHashEncoder(t *testing.T) {
 	e, err := NewHashEncoder(8, 4)
 	if err != nil {

@@ -265,7 +265,7 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	common := []string{"--data", data, "--tokenizer", "preset:cv4x8x8-tiny", "--frames", "9", "--res", "32x32",
 		"--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json", "--steps", "1"}
 	code, stdout, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
-		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0"}, common...)...)
+		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame"}, common...)...)
 	if code != exitOK {
 		t.Fatalf("train diffusion: exit %d: %s", code, stderr)
 	}
@@ -277,6 +277,17 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	if c.Name != "tiny-v2w+custom" || c.ModelChannels != 48 || c.NumBlocks != 1 || c.NumHeads != 2 ||
 		c.PatchSpatial != 4 || c.AdaLNLoRADim != 0 || c.ContextDim != 64 {
 		t.Errorf("config %+v", c)
+	}
+	// --latent-std frame: one scale per latent frame, shared by its channels.
+	if len(c.LatentStd) != 3*16 {
+		t.Fatalf("latent std %v", c.LatentStd)
+	}
+	for r := 0; r < len(c.LatentStd); r += 16 {
+		for _, v := range c.LatentStd[r : r+16] {
+			if v != c.LatentStd[r] || !(v > 0) {
+				t.Fatalf("latent std row %d not shared: %v", r/16, c.LatentStd[r:r+16])
+			}
+		}
 	}
 	_, cfg, err := diffusion.LoadWeights(run, false)
 	if err != nil || cfg.ModelChannels != 48 || cfg.PatchSpatial != 4 || cfg.ParamCount() != c.ParamCount() {
@@ -294,5 +305,9 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad"),
 		"--width", "50", "--heads", "3"}, common...)...); code != exitUsage || !strings.Contains(stderr, "model_channels") {
 		t.Errorf("--width 50 --heads 3: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad2"),
+		"--latent-std", "global"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--latent-std") {
+		t.Errorf("--latent-std global: exit %d: %s", code, stderr)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -80,6 +81,7 @@ func init() {
 		frames, maxClips, batch   int
 		imageBatch                int
 		arch                      diffusionArch
+		latentStd                 string
 		noProgress                bool
 		opts                      = diffusion.DefaultTrainOptions()
 		tc                        = train.DefaultConfig()
@@ -135,6 +137,9 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 			}
 			if batch < 1 || frames < 1 || imageBatch < 0 {
 				return usagef("train diffusion: need --batch >= 1, --frames >= 1 and --image-batch >= 0")
+			}
+			if latentStd != "channel" && latentStd != "frame" {
+				return usagef("train diffusion: --latent-std must be channel or frame")
 			}
 			if opts.CondFrames, err = parseCondFrames(conds); err != nil {
 				return usageError{err}
@@ -218,6 +223,19 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 				}
 			} else {
 				fmt.Fprintf(cmd.ErrOrStderr(), "latents from %s\n", cachePath)
+			}
+			if latentStd == "frame" && initPath == "" {
+				// The cache holds per-channel normalized latents; switch them to one scale per frame.
+				pooled := diffusion.PoolStd(stats.LatentStd, cfg.LatentChannels)
+				for _, ts := range [][]*tensors.Tensor{set.Video, set.Image} {
+					d := ts[0].Shape().Dimensions
+					if err := tensors.MutableFlatData(ts[0], func(flat []float32) {
+						diffusion.Rescale(flat, d[1:], stats.LatentStd, pooled)
+					}); err != nil {
+						return err
+					}
+				}
+				stats.LatentStd = pooled
 			}
 			cfg.LatentMean, cfg.LatentStd = stats.LatentMean, stats.LatentStd
 			if cfg.DataFPS == 0 {
@@ -306,6 +324,7 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 	f.IntVar(&tc.KeepCheckpoints, "keep", tc.KeepCheckpoints, "checkpoints kept (0: all)")
 	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (initialization, shuffling, noise)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bars")
+	f.StringVar(&latentStd, "latent-std", "channel", "latent normalization: channel (per frame and channel, as Cosmos) or frame (one scale per latent frame, for principal-component latents such as cv4x4x4-tiny's)")
 	f.IntVar(&arch.width, "width", 0, "transformer width (model_channels), overriding the preset's")
 	f.IntVar(&arch.blocks, "blocks", 0, "transformer blocks, overriding the preset's")
 	f.IntVar(&arch.heads, "heads", 0, "attention heads, overriding the preset's")
