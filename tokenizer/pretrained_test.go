@@ -64,6 +64,6 @@ func TestPretrainedQuality(t *testing.T) {
 // linear-shortcut tokenizer of the physics world model, 39.17 dB, 0.9851) less 0.5 dB and 0.02.
 var (
 	pretrainedFloorCV4 = struct{ psnr, ssim float64 }{38.67, 0.9651}
-	pretrainedFloorCV = struct{ psnr, ssim float64 }{23.56, 0.7419}
-	pretrainedFloorDV = struct{ psnr, ssim float64 }{22.35, 0.6236}
+	pretrainedFloorCV  = struct{ psnr, ssim float64 }{23.56, 0.7419}
+	pretrainedFloorDV  = struct{ psnr, ssim float64 }{22.35, 0.6236}
 )
