@@ -230,15 +230,20 @@ func (t *Trainer) stepGraph(scope *model.Scope, inputs []*graph.Node) []*graph.N
 	t.opt.UpdateGraphWithGradients(scope, grads, dtype)
 
 	if d := t.cfg.EMADecay; d > 0 {
-		// ema_t = d * ema_{t-1} + (1 - d) * w_t, starting from ema_0 = w_0 (the weights before
-		// the first update); Polyak & Juditsky (1992), as used for diffusion models by
-		// Karras et al. (2022).
+		// ema_t = d_t * ema_{t-1} + (1 - d_t) * w_t, starting from ema_0 = w_0 (the weights
+		// before the first update), with the warmed-up decay d_t = min(d, (1+t)/(10+t)) of
+		// TensorFlow's ExponentialMovingAverage(num_updates), so that the random initial weights
+		// do not linger in the average (with a plain d = 0.998 they would still weigh 11% after
+		// 1,100 steps). Polyak & Juditsky (1992), as used for diffusion models by Karras et al. (2022).
 		first := graph.Equal(stepsBefore, graph.ScalarZero(g, stepsBefore.DType()))
+		step := graph.AddScalar(graph.ConvertDType(stepsBefore, dtypes.Float32), 1)
+		dt := graph.Min(graph.Scalar(g, dtypes.Float32, d), graph.Div(graph.AddScalar(step, 1), graph.AddScalar(step, 10)))
 		for _, tv := range vars {
 			emaVar := t.store.VariableWithShape(EMAPath(tv.v.Path()), tv.v.Shape(), initializer.Zero).
 				SetTrainable(false)
 			prev := graph.Where(first, tv.old, emaVar.NodeValue(g))
-			emaVar.SetNodeValue(graph.Add(graph.MulScalar(prev, d), graph.MulScalar(tv.v.NodeValue(g), 1-d)))
+			dv := graph.ConvertDType(dt, prev.DType())
+			emaVar.SetNodeValue(graph.Add(graph.Mul(prev, dv), graph.Mul(tv.v.NodeValue(g), graph.OneMinus(dv))))
 		}
 	}
 	return []*graph.Node{graph.ConvertDType(loss, dtypes.Float32), norm}

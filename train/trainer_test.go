@@ -162,9 +162,10 @@ func TestTrainStepClipsUpdate(t *testing.T) {
 }
 
 // TestEMAFollowsFormula runs a few SGD steps and recomputes the moving average from the
-// weights after each step: ema_0 = w_0, ema_t = d * ema_{t-1} + (1 - d) * w_t (in float32).
+// weights after each step: ema_0 = w_0, ema_t = d_t * ema_{t-1} + (1 - d_t) * w_t (in float32)
+// with the warmed-up decay d_t = min(d, (1+t)/(10+t)).
 func TestEMAFollowsFormula(t *testing.T) {
-	const d = 0.8
+	const d = 0.3 // below (1+t)/(10+t) from t = 3 on: both branches of the warm-up are used
 	w0 := []float32{0.5, -0.25, 1, 0}
 	store, batch, _, _ := linearProblem(t, w0)
 	cfg := sgdConfig(0.05)
@@ -180,8 +181,9 @@ func TestEMAFollowsFormula(t *testing.T) {
 		}
 		w := variableValues(t, store, "/linear/w")
 		got := variableValues(t, store, EMAPath("/linear/w"))
+		dt := float32(min(d, float64(1+step)/float64(10+step)))
 		for j := range ema {
-			ema[j] = float32(d)*ema[j] + float32(1-d)*w[j]
+			ema[j] = dt*ema[j] + (1-dt)*w[j]
 			if math.Abs(float64(got[j]-ema[j])) > 1e-6 {
 				t.Fatalf("step %d: ema %v, want %v (weights %v)", step, got, ema, w)
 			}
