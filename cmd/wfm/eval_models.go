@@ -21,6 +21,7 @@ var diffusionEvalFlags struct {
 	steps    int
 	sampler  string
 	guidance float64
+	sigmaMin float64
 }
 
 func init() {
@@ -38,6 +39,7 @@ func init() {
 	}
 	fs.IntVar(&diffusionEvalFlags.steps, "diffusion-steps", diffusion.DefaultSteps, "diffusion models: sampling steps")
 	fs.StringVar(&diffusionEvalFlags.sampler, "diffusion-sampler", diffusion.SamplerMultistep, "diffusion models: sampler ("+strings.Join(diffusion.SamplerNames(), ", ")+")")
+	fs.Float64Var(&diffusionEvalFlags.sigmaMin, "diffusion-sigma-min", diffusion.DefaultSigmaMin, "diffusion models: lowest noise level of the sampling schedule")
 	fs.Float64Var(&diffusionEvalFlags.guidance, "diffusion-guidance", 0, "diffusion models: classifier-free guidance weight (0: conditional only)")
 }
 
@@ -54,7 +56,7 @@ type diffusionPredictor struct {
 // checkpoint or weights file of 'wfm train diffusion' (raw weights, not a checkpoint's EMA),
 // opened with the tokenizer and text encoder recorded with it, on the --backend of the command.
 func openDiffusionPredictor(path string) (physics.Predictor, error) {
-	opts := diffusion.SampleOptions{Steps: diffusionEvalFlags.steps, Sampler: diffusionEvalFlags.sampler}
+	opts := diffusion.SampleOptions{Steps: diffusionEvalFlags.steps, Sampler: diffusionEvalFlags.sampler, SigmaMin: diffusionEvalFlags.sigmaMin}
 	if err := opts.Validate(); err != nil {
 		return nil, usageError{err}
 	}

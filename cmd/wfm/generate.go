@@ -304,7 +304,7 @@ func init() {
 		negative, input, res, out           string
 		sampler, textSpec, upsampleSpec     string
 		condFrames, frames, steps           int
-		fps, guidance                       float64
+		fps, guidance, sigmaMin             float64
 		seed                                uint64
 		noGuard, ema, noProgress            bool
 		upsampleFallback                    bool
@@ -354,7 +354,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			if err != nil {
 				return usageError{err}
 			}
-			sopts := diffusion.SampleOptions{Steps: steps, Sampler: sampler}
+			sopts := diffusion.SampleOptions{Steps: steps, Sampler: sampler, SigmaMin: sigmaMin}
 			if err := sopts.Validate(); err != nil {
 				return usageError{err}
 			}
@@ -566,6 +566,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 	f.StringVar(&res, "res", "64x64", "WIDTHxHEIGHT in pixels")
 	f.Float64Var(&fps, "fps", 0, "frame rate of the video, which conditions the temporal positions (0: the training videos' rate, else 24)")
 	f.IntVar(&steps, "steps", diffusion.DefaultSteps, "sampling steps (noise levels)")
+	f.Float64Var(&sigmaMin, "sigma-min", diffusion.DefaultSigmaMin, "lowest noise level of the schedule; the output is the denoiser's estimate there (raise it, e.g. 0.3, to end on the model's mean estimate when its finest detail is noise)")
 	f.StringVar(&sampler, "sampler", diffusion.SamplerMultistep, "sampler: "+strings.Join(diffusion.SamplerNames(), ", "))
 	f.Float64Var(&guidance, "guidance", diffusion.DefaultGuidance, "classifier-free guidance weight (0: conditional only)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (same seed, same video)")

@@ -298,6 +298,16 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		"--res", "32x32", "--steps", "2", "--out", out, "--no-progress"); code != exitOK {
 		t.Fatalf("generate: exit %d: %s", code, stderr)
 	}
+	// --sigma-min ends the schedule higher (the output is the denoiser's estimate there); one
+	// above sigma_max is refused.
+	if code, _, stderr := runCLI(t, "generate", "--weights", run, "--prompt", "a ball falls", "--frames", "9",
+		"--res", "32x32", "--steps", "2", "--sigma-min", "0.5", "--out", out, "--no-progress"); code != exitOK {
+		t.Fatalf("generate --sigma-min 0.5: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "generate", "--weights", run, "--prompt", "a ball falls", "--frames", "9",
+		"--res", "32x32", "--steps", "2", "--sigma-min", "200", "--out", out, "--no-progress"); code == exitOK || !strings.Contains(stderr, "sigma_min") {
+		t.Errorf("generate --sigma-min 200: exit %d: %s", code, stderr)
+	}
 	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine"),
 		"--init", run, "--width", "64"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
 		t.Errorf("--init with --width: exit %d: %s", code, stderr)
