@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,11 +20,7 @@ import (
 // condition image, checking determinism by seed.
 func TestTrainDiffusionAndGenerate(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "synth")
-	if code, _, stderr := runCLI(t, "synth", "--out", data, "--n", "3", "--frames", "9", "--res", "32",
-		"--no-progress", "--workers", "1"); code != exitOK {
-		t.Fatalf("synth: exit %d: %s", code, stderr)
-	}
+	data := synthClips(t, dir, 3)
 	run := filepath.Join(dir, "run")
 	common := []string{"--data", data, "--tokenizer", "preset:cv8x8x8-tiny", "--frames", "9", "--res", "16x16",
 		"--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json"}
@@ -251,16 +248,23 @@ func TestDiffusionTextEncoders(t *testing.T) {
 	}
 }
 
+// synthClips writes n synthetic clips of 9 frames at 32x32 to DIR/synth and returns that folder.
+func synthClips(t *testing.T, dir string, n int) string {
+	t.Helper()
+	data := filepath.Join(dir, "synth")
+	if code, _, stderr := runCLI(t, "synth", "--out", data, "--n", strconv.Itoa(n), "--frames", "9", "--res", "32",
+		"--no-progress", "--workers", "1"); code != exitOK {
+		t.Fatalf("synth: exit %d: %s", code, stderr)
+	}
+	return data
+}
+
 // TestTrainDiffusionArchOverrides trains a model whose shape is not a preset's (--width,
 // --blocks, --heads, --patch), checks model.json records it and generate rebuilds it from there,
 // and that --init refuses the overrides.
 func TestTrainDiffusionArchOverrides(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "synth")
-	if code, _, stderr := runCLI(t, "synth", "--out", data, "--n", "2", "--frames", "9", "--res", "32",
-		"--no-progress", "--workers", "1"); code != exitOK {
-		t.Fatalf("synth: exit %d: %s", code, stderr)
-	}
+	data := synthClips(t, dir, 2)
 	run := filepath.Join(dir, "run")
 	common := []string{"--data", data, "--tokenizer", "preset:cv4x8x8-tiny", "--frames", "9", "--res", "32x32",
 		"--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json", "--steps", "1"}
