@@ -58,8 +58,11 @@ func FitLinearShortcut(b compute.Backend, m *Tokenizer, store *model.Store, vide
 	}
 	defer exec.Finalize()
 
-	all := tensors.MustCopyFlatData[uint8](video)
-	per := len(all) / dims[0]
+	per := video.Shape().Size() / dims[0]
+	var all []uint8 // the clips used, copied once
+	if err := tensors.ConstFlatData(video, func(flat []uint8) { all = slices.Clone(flat[:n*per]) }); err != nil {
+		return LinearFit{}, err
+	}
 	width := c.InChannels * c.PatchSize * c.PatchSize * c.PatchSize
 	sum := make([]float64, width)
 	cov := mat.NewSymDense(width, nil)
