@@ -49,6 +49,14 @@ type Config struct {
 	// Video2World adds the condition-mask input channel (the condition_video_input_mask that
 	// cosmos-predict1's Video2World model concatenates to the latent).
 	Video2World bool `json:"video2world"`
+	// ResidualCondition (Video2World only, our addition: Cosmos has no such option) makes the
+	// denoiser work on the generated latent frames as offsets from the last condition frame:
+	// D(x) = b + D'(x - b), b the last clean condition frame repeated over the generated frames
+	// (zero for Text2World samples). A network that outputs nothing then continues the last
+	// frame instead of producing the mean latent, and it only has to learn what moves. This is
+	// residual video diffusion (Yang et al., 2022, with the last frame as the deterministic
+	// prediction); it helps small models trained on little compute.
+	ResidualCondition bool `json:"residual_condition,omitempty"`
 
 	// RoPE extrapolation ratios (rope_{t,h,w}_extrapolation_ratio): theta = 10000·r^(d/(d-2)).
 	// Cosmos-1.0 Text2World 7B uses t 2, h 1, w 1; 14B uses 2, 2, 2.
@@ -214,6 +222,8 @@ func (c Config) Validate() error {
 		return bad("rope_t_extrapolation", "extrapolation ratios must be > 0")
 	case c.BaseFPS <= 0:
 		return bad("base_fps", "must be > 0, got %g", c.BaseFPS)
+	case c.ResidualCondition && !c.Video2World:
+		return bad("residual_condition", "needs a Video2World model (video2world true)")
 	case c.DType != "" && c.DType != "float32" && c.DType != "bfloat16":
 		return bad("dtype", "want float32 or bfloat16, got %q", c.DType)
 	case c.SigmaData <= 0 || c.SigmaMin <= 0 || c.SigmaMax <= c.SigmaMin:

@@ -3,6 +3,7 @@ package diffusion
 import (
 	"math"
 
+	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
 )
@@ -62,7 +63,11 @@ func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditionin
 	cIn := col(graph.Inverse(graph.Sqrt(denom)))
 	cNoise := graph.MulScalar(graph.Log(sigma), 0.25)
 
-	var frameMask *graph.Node
+	var frameMask, base *graph.Node
+	if cond.ConditionMask != nil && m.cfg.ResidualCondition {
+		base = residualBase(cond.ConditionMask, cond.ConditionLatent)
+		x = graph.Sub(x, base)
+	}
 	if cond.ConditionMask != nil {
 		t := x.Shape().Dim(1)
 		frameMask = graph.Reshape(cond.ConditionMask, b, t, 1, 1, 1)
@@ -81,8 +86,26 @@ func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditionin
 	})
 	out = graph.ConvertDType(out, x.DType())
 	d := graph.Add(graph.Mul(cSkip, x), graph.Mul(cOut, out))
+	if base != nil {
+		d = graph.Add(d, base)
+	}
 	if frameMask != nil {
 		d = graph.Add(graph.Mul(frameMask, cond.ConditionLatent), graph.Mul(graph.OneMinus(frameMask), d))
 	}
 	return d
+}
+
+// residualBase is the offset of Config.ResidualCondition: the last condition frame of each
+// sample's clean condition latent [B, T, H, W, C], repeated over its generated frames, zero on its
+// condition frames and zero for samples without condition (mask [B, T] all zero). The condition
+// frames are a prefix, so the last one is where the mask steps down.
+func residualBase(mask, latent *graph.Node) *graph.Node {
+	b, t := mask.Shape().Dim(0), mask.Shape().Dim(1)
+	mask = graph.ConvertDType(mask, latent.DType())
+	next := graph.Concatenate([]*graph.Node{graph.Slice(mask, graph.AxisRange(), graph.AxisRange(1)),
+		graph.Zeros(mask.Graph(), shapes.Make(latent.DType(), b, 1))}, 1)
+	last := graph.Sub(mask, next) // one-hot on the last condition frame, or all zero
+	frame := graph.Einsum("bt,bthwc->bhwc", last, latent)
+	gen := graph.Reshape(graph.OneMinus(mask), b, t, 1, 1, 1)
+	return graph.Mul(gen, graph.InsertAxes(frame, 1))
 }

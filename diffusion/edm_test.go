@@ -175,3 +175,45 @@ func TestDenoiseKeepsConditionFrames(t *testing.T) {
 		t.Errorf("generated frames equal the clean latent (%g): the mask covers too much", d)
 	}
 }
+
+// TestResidualCondition checks Config.ResidualCondition: at a huge noise level the plain
+// denoiser's output on generated frames is about the data mean (the network's own output), and the
+// residual one's is that plus the last condition frame; a sample without condition is unchanged.
+func TestResidualCondition(t *testing.T) {
+	const b, tt, h, w, ch = 2, 3, 2, 2, 16
+	x, clean, ctx := randn(4, b, tt, h, w, ch), randn(5, b, tt, h, w, ch), randn(6, b, 2, 64)
+	mask := tensorOf([]float32{1, 1, 0, 0, 0, 0}, b, tt)
+	run := func(residual bool) []float32 {
+		c := mustPreset(t, "tiny-v2w")
+		c.ResidualCondition = residual
+		m := mustNew(t, c)
+		return runOn(t, newStore(3), func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			cond := Conditioning{Context: in[2], FPS: in[3], ConditionMask: in[4], ConditionLatent: in[5],
+				AugmentedLatent: in[5], AugmentSigma: in[6]}
+			return []*graph.Node{m.Denoise(scope, in[0], in[1], cond)}
+		}, x, full(1e4, b), ctx, full(24, b), mask, clean, full(0.001, b))[0]
+	}
+	plain, res := run(false), run(true)
+	frame := h * w * ch
+	c := flat(clean)
+	// Sample 0: frames 0 and 1 are given; frame 2 is offset by clean frame 1.
+	if d := maxAbsDiff(res[:2*frame], c[:2*frame]); d != 0 {
+		t.Errorf("condition frames changed by %g", d)
+	}
+	diff := make([]float32, frame)
+	for i := range diff {
+		diff[i] = res[2*frame+i] - plain[2*frame+i]
+	}
+	if d := maxAbsDiff(diff, c[frame:2*frame]); d > 1e-3 {
+		t.Errorf("generated frame minus plain output differs from the last condition frame by %g", d)
+	}
+	// Sample 1 has no condition: both variants agree.
+	if d := maxAbsDiff(res[tt*frame:], plain[tt*frame:]); d > 1e-6 {
+		t.Errorf("unconditioned sample changed by %g", d)
+	}
+	bad := mustPreset(t, "tiny")
+	bad.ResidualCondition = true
+	if err := bad.Validate(); err == nil {
+		t.Error("residual_condition without video2world validated")
+	}
+}

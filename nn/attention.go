@@ -107,8 +107,8 @@ func (b *AttentionBuilder) Done() *graph.Node {
 // channels-last layout the projections produce). With causal, query i sees keys 0..i only, which
 // needs seqQ == seqKV. It returns [batch, seqQ, heads, headDim].
 //
-// It works in [batch, heads, seq, headDim] internally: batch axes first and the contraction on a
-// matrix axis, a layout the Go backend's matmul kernels take as is in the forward pass. scope only
+// It works on [batch·heads, seq, headDim] internally, with keys transposed to [batch·heads,
+// headDim, seqKV], so that both products are BatchMatMul's row-major layout (see there). scope only
 // decides fused (inference) versus decomposed (training) softmax; it creates no variables.
 func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal bool) *graph.Node {
 	if q.Rank() != 4 || k.Rank() != 4 || !k.Shape().Equal(v.Shape()) {
@@ -120,15 +120,17 @@ func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal b
 		exceptions.Panicf("nn.ScaledDotProductAttention: a causal mask needs equal query and key lengths, got %d and %d", seqQ, seqKV)
 	}
 	g := q.Graph()
-	q = graph.TransposeAllAxes(graph.MulScalar(q, 1/math.Sqrt(float64(headDim))), 0, 2, 1, 3)
-	k = graph.TransposeAllAxes(k, 0, 2, 1, 3)
-	v = graph.TransposeAllAxes(v, 0, 2, 1, 3)
-	scores := graph.DotGeneral(q, []int{3}, []int{0, 1}, k, []int{3}, []int{0, 1}) // [b, h, seqQ, seqKV]
+	batch, heads := q.Shape().Dim(0), q.Shape().Dim(2)
+	bh := batch * heads
+	q = graph.Reshape(graph.TransposeAllAxes(graph.MulScalar(q, 1/math.Sqrt(float64(headDim))), 0, 2, 1, 3), bh, seqQ, headDim)
+	kT := graph.Reshape(graph.TransposeAllAxes(k, 0, 2, 3, 1), bh, headDim, seqKV)
+	v = graph.Reshape(graph.TransposeAllAxes(v, 0, 2, 1, 3), bh, seqKV, headDim)
+	scores := BatchMatMul(q, kT) // [b·h, seqQ, seqKV]
 	if causal {
 		// Additive mask: 0 on and below the diagonal, -∞ above, so masked keys get weight exp(-∞) = 0.
 		blocked := graph.Where(graph.LowerTriangular(g, seqQ),
 			graph.Zeros(g, shapes.Make(scores.DType(), seqQ, seqKV)), graph.Infinity(g, scores.DType(), -1))
-		scores = graph.Add(scores, graph.Reshape(blocked, 1, 1, seqQ, seqKV))
+		scores = graph.Add(scores, graph.Reshape(blocked, 1, seqQ, seqKV))
 	}
 	var weights *graph.Node
 	if useFusedOps(scope, g) {
@@ -138,6 +140,6 @@ func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal b
 		e := graph.Exp(shifted)
 		weights = graph.Div(e, graph.ReduceAndKeep(e, graph.ReduceSum, -1))
 	}
-	out := graph.DotGeneral(weights, []int{3}, []int{0, 1}, v, []int{2}, []int{0, 1}) // [b, h, seqQ, d]
+	out := graph.Reshape(BatchMatMul(weights, v), batch, heads, seqQ, headDim)
 	return graph.TransposeAllAxes(out, 0, 2, 1, 3)
 }

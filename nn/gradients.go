@@ -21,6 +21,9 @@ import (
 func init() {
 	gomlxVJP := graph.VJPRegistration[graph.NodeTypeDotGeneral]
 	graph.VJPRegistration[graph.NodeTypeDotGeneral] = func(node *graph.Node, v []*graph.Node, outputShape shapes.Shape) []*graph.Node {
+		if grads := smallBatchMatMulVJP(node, v[0]); grads != nil {
+			return grads
+		}
 		grads := gomlxVJP(node, v, outputShape)
 		for i, g := range grads {
 			if g != nil && isIdentityTranspose(g) {
@@ -54,4 +57,39 @@ func isIdentityTranspose(n *graph.Node) bool {
 		}
 	}
 	return true
+}
+
+// rowMajorBatchDotRE matches a DotGeneral in BatchMatMul's form, [B, N, K]·[B, K, M] with default
+// precision: "DotGeneral(lhs=[#1], lhsContractingAxes=[2], lhsBatchAxes=[0], rhs=[#2],
+// rhsContractingAxes=[1], rhsBatchAxes=[0], config={AccumulatorDType:InvalidDType
+// OutputDType:InvalidDType})".
+var rowMajorBatchDotRE = regexp.MustCompile(`\bDotGeneral\(lhs=\[#\d+\], lhsContractingAxes=\[2\], lhsBatchAxes=\[0\], ` +
+	`rhs=\[#\d+\], rhsContractingAxes=\[1\], rhsBatchAxes=\[0\], config=\{AccumulatorDType:InvalidDType OutputDType:InvalidDType\}\)`)
+
+// smallMatMulSize is the per-item N·M·K below which the Go backend multiplies with its small-matrix
+// kernels (whose speed depends on the layout, see BatchMatMul) rather than its packed one.
+const smallMatMulSize = 4 << 20
+
+// smallBatchMatMulVJP returns the gradients of a small BatchMatMul product out = L·R ([B, N, K]·[B,
+// K, M], per item N·M·K < smallMatMulSize) as two more row-major products, dL = v·Rᵀ and
+// dR = Lᵀ·v, with explicit transposes of L and R. GoMLX's rule contracts v with R and L directly,
+// which puts both products in the slow layout (see BatchMatMul). It returns nil for any other
+// node, which then gets GoMLX's rule.
+func smallBatchMatMulVJP(node, v *graph.Node) []*graph.Node {
+	if node.Type() != graph.NodeTypeDotGeneral {
+		return nil
+	}
+	in := node.Inputs()
+	if len(in) != 2 || in[0].Rank() != 3 || in[1].Rank() != 3 || v.Rank() != 3 ||
+		in[0].DType() != in[1].DType() || v.DType() != in[0].DType() {
+		return nil
+	}
+	lhs, rhs := in[0], in[1]
+	n, k, m := lhs.Shape().Dim(1), lhs.Shape().Dim(2), rhs.Shape().Dim(2)
+	if n*m*k >= smallMatMulSize || !rowMajorBatchDotRE.MatchString(node.String()) {
+		return nil
+	}
+	dl := BatchMatMul(v, graph.TransposeAllAxes(rhs, 0, 2, 1))
+	dr := BatchMatMul(graph.TransposeAllAxes(lhs, 0, 2, 1), v)
+	return []*graph.Node{dl, dr}
 }

@@ -128,3 +128,80 @@ func countIdentityTransposes(n *graph.Node) int {
 	}
 	return walk(n)
 }
+
+// TestBatchMatMulGradientLayout checks that the gradients of a small BatchMatMul are BatchMatMuls
+// again (the layout the Go backend multiplies fast), and that they equal the textbook
+// dL = v·Rᵀ, dR = Lᵀ·v computed here in plain Go.
+func TestBatchMatMulGradientLayout(t *testing.T) {
+	const b, n, k, m = 2, 3, 4, 5
+	rng := rand.New(rand.NewPCG(3, 4))
+	random := func(size int) []float32 {
+		out := make([]float32, size)
+		for i := range out {
+			out[i] = float32(rng.NormFloat64())
+		}
+		return out
+	}
+	l, r, c := random(b*n*k), random(b*k*m), random(b*n*m)
+	exec := graph.MustNewExec(testBackend(), func(l, r, c *graph.Node) []*graph.Node {
+		loss := graph.ReduceAllSum(graph.Mul(BatchMatMul(l, r), c))
+		grads := graph.Gradient(loss, l, r)
+		for _, g := range grads {
+			for _, dot := range dotGenerals(g) {
+				if !rowMajorBatchDotRE.MatchString(dot.String()) {
+					t.Errorf("gradient product not in the row-major layout: %s", dot)
+				}
+			}
+		}
+		return grads
+	})
+	defer exec.Finalize()
+	outs := exec.MustExec(tensors.FromFlatDataAndDimensions(l, b, n, k), tensors.FromFlatDataAndDimensions(r, b, k, m),
+		tensors.FromFlatDataAndDimensions(c, b, n, m))
+	dl, dr := tensors.MustCopyFlatData[float32](outs[0]), tensors.MustCopyFlatData[float32](outs[1])
+	for bi := range b {
+		for i := range n {
+			for j := range k {
+				var want float64
+				for q := range m {
+					want += float64(c[(bi*n+i)*m+q]) * float64(r[(bi*k+j)*m+q])
+				}
+				if got := dl[(bi*n+i)*k+j]; math.Abs(float64(got)-want) > 1e-5 {
+					t.Errorf("dL[%d,%d,%d] = %g, want %g", bi, i, j, got, want)
+				}
+			}
+		}
+		for j := range k {
+			for q := range m {
+				var want float64
+				for i := range n {
+					want += float64(l[(bi*n+i)*k+j]) * float64(c[(bi*n+i)*m+q])
+				}
+				if got := dr[(bi*k+j)*m+q]; math.Abs(float64(got)-want) > 1e-5 {
+					t.Errorf("dR[%d,%d,%d] = %g, want %g", bi, j, q, got, want)
+				}
+			}
+		}
+	}
+}
+
+// dotGenerals lists the DotGeneral nodes among n and everything it depends on.
+func dotGenerals(n *graph.Node) []*graph.Node {
+	seen := map[*graph.Node]bool{}
+	var out []*graph.Node
+	var walk func(*graph.Node)
+	walk = func(n *graph.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Type() == graph.NodeTypeDotGeneral {
+			out = append(out, n)
+		}
+		for _, in := range n.Inputs() {
+			walk(in)
+		}
+	}
+	walk(n)
+	return out
+}

@@ -29,9 +29,10 @@ const (
 
 // global holds the flags every subcommand shares.
 var global struct {
-	backend string
-	json    bool
-	verbose bool
+	backend    string
+	json       bool
+	verbose    bool
+	cpuprofile string
 }
 
 var rootCmd = &cobra.Command{
@@ -51,7 +52,10 @@ this machine has.`,
 			level = slog.LevelDebug
 		}
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
-		return nil
+		return startCPUProfile(global.cpuprofile)
+	},
+	PersistentPostRunE: func(cmd *cobra.Command, args []string) error {
+		return stopCPUProfile()
 	},
 }
 
@@ -60,6 +64,7 @@ func init() {
 	pf.StringVar(&global.backend, "backend", "", "compute backend: auto, go or cuda (default $WFM_BACKEND, then auto)")
 	pf.BoolVar(&global.json, "json", false, "print results as JSON on stdout")
 	pf.BoolVarP(&global.verbose, "verbose", "v", false, "debug logging on stderr")
+	pf.StringVar(&global.cpuprofile, "cpuprofile", "", "write a Go CPU profile of the command to this file (read it with 'go tool pprof')")
 	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
 	})
@@ -104,6 +109,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rootCmd.SetOut(stdout)
 	rootCmd.SetErr(stderr)
 	cmd, err := rootCmd.ExecuteContextC(ctx)
+	if perr := stopCPUProfile(); perr != nil && err == nil { // a failed command skips PostRun
+		err = perr
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -112,7 +112,10 @@ training starts at step 0 with a fresh optimizer.
 
 --width, --blocks, --heads, --patch and --adaln-lora change the preset's transformer width,
 depth, attention heads, spatial patch size and AdaLN-LoRA rank (the model name gets a "+custom"
-suffix; model.json records the shape, so generate and resume need no flags).
+suffix; model.json records the shape, so generate and resume need no flags). --residual-cond
+(a -v2w preset; our addition, not in Cosmos) makes the denoiser predict the generated latent
+frames as offsets from the last condition frame: an untrained network then continues the last
+frame, and a small one only has to learn what moves.
 
 --dtype bfloat16 keeps the network's variables and activations in bfloat16 (for a GPU backend);
 the EDM arithmetic, norms and RoPE angles stay float32. There is no float32 master copy.
@@ -156,7 +159,7 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 					return usagef("train diffusion: --dtype comes from the --init model")
 				}
 				if arch.changed(cmd) {
-					return usagef("train diffusion: the architecture comes from the --init model (drop --width, --blocks, --heads, --patch, --adaln-lora)")
+					return usagef("train diffusion: the architecture comes from the --init model (drop --width, --blocks, --heads, --patch, --adaln-lora, --residual-cond)")
 				}
 				if store, cfg, err = diffusion.LoadWeights(initPath, true); err != nil {
 					return err
@@ -330,13 +333,17 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 	f.IntVar(&arch.heads, "heads", 0, "attention heads, overriding the preset's")
 	f.IntVar(&arch.patch, "patch", 0, "spatial patch size over the latent (Cosmos: 2), overriding the preset's")
 	f.IntVar(&arch.lora, "adaln-lora", 0, "AdaLN-LoRA rank (0 with the flag given: full modulation), overriding the preset's")
+	f.BoolVar(&arch.residual, "residual-cond", false, "Video2World: denoise the generated frames as offsets from the last condition frame (not in Cosmos; for small models)")
 	trainCmd.AddCommand(cmd)
 }
 
 // diffusionArch holds the architecture overrides of 'wfm train diffusion'.
-type diffusionArch struct{ width, blocks, heads, patch, lora int }
+type diffusionArch struct {
+	width, blocks, heads, patch, lora int
+	residual                          bool
+}
 
-var diffusionArchFlags = []string{"width", "blocks", "heads", "patch", "adaln-lora"}
+var diffusionArchFlags = []string{"width", "blocks", "heads", "patch", "adaln-lora", "residual-cond"}
 
 // changed reports whether any override flag was given.
 func (a diffusionArch) changed(cmd *cobra.Command) bool {
@@ -360,6 +367,9 @@ func (a diffusionArch) apply(cmd *cobra.Command, cfg *diffusion.Config) {
 	set("heads", &cfg.NumHeads, a.heads)
 	set("patch", &cfg.PatchSpatial, a.patch)
 	set("adaln-lora", &cfg.AdaLNLoRADim, a.lora)
+	if cmd.Flags().Changed("residual-cond") {
+		cfg.ResidualCondition = a.residual
+	}
 	cfg.Name += "+custom"
 }
 
