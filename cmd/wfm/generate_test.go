@@ -260,8 +260,8 @@ func synthClips(t *testing.T, dir string, n int) string {
 }
 
 // TestTrainDiffusionArchOverrides trains a model whose shape is not a preset's (--width,
-// --blocks, --heads, --patch), checks model.json records it and generate rebuilds it from there,
-// and that --init refuses the overrides.
+// --blocks, --heads, --patch, --residual-cond, --latent-gain), checks model.json records it and
+// generate rebuilds it from there, and that --init refuses the overrides.
 func TestTrainDiffusionArchOverrides(t *testing.T) {
 	dir := t.TempDir()
 	data := synthClips(t, dir, 2)
@@ -269,7 +269,8 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	common := []string{"--data", data, "--tokenizer", "preset:cv4x8x8-tiny", "--frames", "9", "--res", "32x32",
 		"--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json", "--steps", "1"}
 	code, stdout, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
-		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame"}, common...)...)
+		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",
+		"--residual-cond", "--latent-gain", "2"}, common...)...)
 	if code != exitOK {
 		t.Fatalf("train diffusion: exit %d: %s", code, stderr)
 	}
@@ -279,7 +280,7 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	}
 	c := res.Config
 	if c.Name != "tiny-v2w+custom" || c.ModelChannels != 48 || c.NumBlocks != 1 || c.NumHeads != 2 ||
-		c.PatchSpatial != 4 || c.AdaLNLoRADim != 0 || c.ContextDim != 64 {
+		c.PatchSpatial != 4 || c.AdaLNLoRADim != 0 || c.ContextDim != 64 || !c.ResidualCondition {
 		t.Errorf("config %+v", c)
 	}
 	// --latent-std frame: one scale per latent frame, shared by its channels.
@@ -293,8 +294,20 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 			}
 		}
 	}
+	// --latent-gain 2 halves the recorded std (the latents are multiplied by 2).
+	code, stdout, stderr = runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "gain1"),
+		"--width", "48", "--blocks", "1", "--heads", "2", "--latent-std", "frame"}, common...)...)
+	var res1 trainDiffusionResult
+	if code != exitOK || json.Unmarshal([]byte(stdout), &res1) != nil || len(res1.Config.LatentStd) != len(c.LatentStd) {
+		t.Fatalf("train diffusion, gain 1: exit %d: %s%s", code, stdout, stderr)
+	}
+	for i, v := range c.LatentStd {
+		if want := res1.Config.LatentStd[i] / 2; math.Abs(float64(v-want)) > 1e-6*float64(want) {
+			t.Fatalf("latent std %d with gain 2: %g, want %g", i, v, want)
+		}
+	}
 	_, cfg, err := diffusion.LoadWeights(run, false)
-	if err != nil || cfg.ModelChannels != 48 || cfg.PatchSpatial != 4 || cfg.ParamCount() != c.ParamCount() {
+	if err != nil || cfg.ModelChannels != 48 || cfg.PatchSpatial != 4 || cfg.ParamCount() != c.ParamCount() || !cfg.ResidualCondition {
 		t.Fatalf("model.json: %+v (%v)", cfg, err)
 	}
 	out := filepath.Join(dir, "gen.y4m")
@@ -323,5 +336,17 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad2"),
 		"--latent-std", "global"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--latent-std") {
 		t.Errorf("--latent-std global: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad3"),
+		"--latent-gain", "0"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--latent-gain") {
+		t.Errorf("--latent-gain 0: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine2"),
+		"--init", run, "--latent-gain", "3"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
+		t.Errorf("--init with --latent-gain: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append(append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad4"),
+		"--residual-cond"}, common...), "--preset", "tiny")...); code != exitUsage || !strings.Contains(stderr, "residual_condition") {
+		t.Errorf("--residual-cond on a Text2World preset: exit %d: %s", code, stderr)
 	}
 }

@@ -82,6 +82,7 @@ func init() {
 		imageBatch                int
 		arch                      diffusionArch
 		latentStd                 string
+		latentGain                = 1.0
 		noProgress                bool
 		opts                      = diffusion.DefaultTrainOptions()
 		tc                        = train.DefaultConfig()
@@ -140,6 +141,12 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 			}
 			if batch < 1 || frames < 1 || imageBatch < 0 {
 				return usagef("train diffusion: need --batch >= 1, --frames >= 1 and --image-batch >= 0")
+			}
+			if !(latentGain > 0) || latentGain > 1000 {
+				return usagef("train diffusion: --latent-gain must be in (0, 1000]")
+			}
+			if initPath != "" && (cmd.Flags().Changed("latent-gain") || cmd.Flags().Changed("latent-std")) {
+				return usagef("train diffusion: the latent normalization comes from the --init model (drop --latent-std, --latent-gain)")
 			}
 			if latentStd != "channel" && latentStd != "frame" {
 				return usagef("train diffusion: --latent-std must be channel or frame")
@@ -227,18 +234,26 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 			} else {
 				fmt.Fprintf(cmd.ErrOrStderr(), "latents from %s\n", cachePath)
 			}
-			if latentStd == "frame" && initPath == "" {
-				// The cache holds per-channel normalized latents; switch them to one scale per frame.
-				pooled := diffusion.PoolStd(stats.LatentStd, cfg.LatentChannels)
+			if (latentStd == "frame" || latentGain != 1) && initPath == "" {
+				// The cache holds per-channel normalized latents: switch them to one scale per
+				// frame and/or multiply them by the gain (model.json records the resulting std).
+				target := stats.LatentStd
+				if latentStd == "frame" {
+					target = diffusion.PoolStd(stats.LatentStd, cfg.LatentChannels)
+				}
+				scaled := make([]float32, len(target))
+				for i, v := range target {
+					scaled[i] = v / float32(latentGain)
+				}
 				for _, ts := range [][]*tensors.Tensor{set.Video, set.Image} {
 					d := ts[0].Shape().Dimensions
 					if err := tensors.MutableFlatData(ts[0], func(flat []float32) {
-						diffusion.Rescale(flat, d[1:], stats.LatentStd, pooled)
+						diffusion.Rescale(flat, d[1:], stats.LatentStd, scaled)
 					}); err != nil {
 						return err
 					}
 				}
-				stats.LatentStd = pooled
+				stats.LatentStd = scaled
 			}
 			cfg.LatentMean, cfg.LatentStd = stats.LatentMean, stats.LatentStd
 			if cfg.DataFPS == 0 {
@@ -328,6 +343,7 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (initialization, shuffling, noise)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bars")
 	f.StringVar(&latentStd, "latent-std", "channel", "latent normalization: channel (per frame and channel, as Cosmos) or frame (one scale per latent frame, for principal-component latents such as cv4x4x4-tiny's)")
+	f.Float64Var(&latentGain, "latent-gain", latentGain, "multiply the normalized latents by this (with --residual-cond, so that the offsets from the last frame have about EDM's sigma_data of 0.5)")
 	f.IntVar(&arch.width, "width", 0, "transformer width (model_channels), overriding the preset's")
 	f.IntVar(&arch.blocks, "blocks", 0, "transformer blocks, overriding the preset's")
 	f.IntVar(&arch.heads, "heads", 0, "attention heads, overriding the preset's")
