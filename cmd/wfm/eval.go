@@ -46,7 +46,7 @@ prints a summary (or the JSON with --json).
 
 func init() {
 	rootCmd.AddCommand(evalCmd)
-	evalCmd.AddCommand(evalFidelityCmd(), evalConsistencyCmd(), evalPhysicsCmd())
+	evalCmd.AddCommand(evalFidelityCmd(), evalConsistencyCmd(), evalPhysicsCmd(), evalDenoiseCmd())
 }
 
 // videoExts are the extensions video.Read knows, for listing the videos of a folder.

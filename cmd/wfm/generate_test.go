@@ -315,6 +315,24 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		"--res", "32x32", "--steps", "2", "--out", out, "--no-progress"); code != exitOK {
 		t.Fatalf("generate: exit %d: %s", code, stderr)
 	}
+	// eval denoise reports the model and both references at each level; copy-last does not
+	// depend on the level.
+	code, stdout, stderr = runCLI(t, "eval", "denoise", "--weights", run, "--data", data, "--prefix", "synth", "--frames", "9",
+		"--res", "32x32", "--cond-frames", "1", "--sigmas", "0.1,10", "--json", "--no-progress")
+	var den evalDenoiseResult
+	if code != exitOK || json.Unmarshal([]byte(stdout), &den) != nil {
+		t.Fatalf("eval denoise: exit %d: %s%s", code, stdout, stderr)
+	}
+	if den.Clips != 2 || den.CondFrames != 1 || len(den.Levels) != 2 || den.Levels[1].Sigma != 10 ||
+		!(den.Levels[0].CopyLast > 0) || den.Levels[0].CopyLast != den.Levels[1].CopyLast || !(den.Levels[0].Model < den.Levels[1].Model) {
+		t.Errorf("eval denoise: %+v", den)
+	}
+	for _, bad := range [][]string{{"--sigmas", "0.1,-1"}, {"--cond-frames", "2"}} {
+		if code, _, stderr := runCLI(t, append([]string{"eval", "denoise", "--weights", run, "--data", data, "--prefix", "synth",
+			"--frames", "9", "--res", "32x32"}, bad...)...); code != exitUsage {
+			t.Errorf("eval denoise %v: exit %d: %s", bad, code, stderr)
+		}
+	}
 	// --sigma-min ends the schedule higher (the output is the denoiser's estimate there); one
 	// above sigma_max is refused.
 	if code, _, stderr := runCLI(t, "generate", "--weights", run, "--prompt", "a ball falls", "--frames", "9",
