@@ -424,25 +424,8 @@ func Train(ctx context.Context, b compute.Backend, m *Tokenizer, trainClips, val
 			return map[string]float64{"psnr": q.PSNR, "ssim": q.SSIM}, nil
 		}))
 	}
-	var loader train.Loader = data
-	stopped := false
-	if opts.StopAt > 0 {
-		start := 0
-		if ckpt, err := train.LatestCheckpoint(tc.Dir); err != nil {
-			return nil, nil, err
-		} else if ckpt != nil {
-			start = ckpt.Step
-		}
-		if opts.StopAt <= start {
-			return nil, nil, fmt.Errorf("tokenizer: stop at step %d: the run in %s is at step %d already", opts.StopAt, tc.Dir, start)
-		}
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		loader = &stopLoader{Loader: data, left: opts.StopAt - start, stop: func() { stopped = true; cancel() }}
-	}
-	res, err := train.Run(ctx, b, store, m.TrainingLoss(opts.Loss, opts.DType), loader, tc, runOpts...)
-	if err != nil && !(stopped && errors.Is(err, context.Canceled) && res != nil && res.Step == opts.StopAt) {
+	res, err := train.RunUntil(ctx, b, store, m.TrainingLoss(opts.Loss, opts.DType), data, tc, opts.StopAt, runOpts...)
+	if err != nil {
 		return res, nil, err
 	}
 	exported, err := train.ExportStore(store, opts.UseEMA)
@@ -450,23 +433,6 @@ func Train(ctx context.Context, b compute.Backend, m *Tokenizer, trainClips, val
 		return res, nil, err
 	}
 	return res, exported, nil
-}
-
-// stopLoader cancels the run's context when it hands out the batch of the last step wanted:
-// train.Run checks its context before fetching each batch, so it takes that step, writes its
-// checkpoint and returns.
-type stopLoader struct {
-	train.Loader
-	left int
-	stop func()
-}
-
-func (l *stopLoader) Next() ([]*tensors.Tensor, error) {
-	l.left--
-	if l.left == 0 {
-		l.stop()
-	}
-	return l.Loader.Next()
 }
 
 // evaluate reconstructs clips with the weights of store and measures them.

@@ -368,3 +368,35 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		t.Errorf("--residual-cond on a Text2World preset: exit %d: %s", code, stderr)
 	}
 }
+
+// TestTrainDiffusionStopAt stops a 3-step run after step 1 (checkpoint and export), resumes it to
+// the end with the same command, and refuses a stop step the run has passed.
+func TestTrainDiffusionStopAt(t *testing.T) {
+	dir := t.TempDir()
+	data := synthClips(t, dir, 2)
+	run := filepath.Join(dir, "run")
+	args := func(stop string) []string {
+		return []string{"train", "diffusion", "--data", data, "--tokenizer", "preset:cv4x8x8-tiny", "--frames", "9",
+			"--res", "32x32", "--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json", "--steps", "3",
+			"--out", run, "--stop-at", stop}
+	}
+	for _, tc := range []struct {
+		stop       string
+		steps, was int
+	}{{"1", 1, 0}, {"0", 3, 1}} {
+		code, stdout, stderr := runCLI(t, args(tc.stop)...)
+		var res trainDiffusionResult
+		if code != exitOK || json.Unmarshal([]byte(stdout), &res) != nil {
+			t.Fatalf("--stop-at %s: exit %d: %s%s", tc.stop, code, stdout, stderr)
+		}
+		if res.Steps != tc.steps || res.ResumedFrom != tc.was {
+			t.Errorf("--stop-at %s: at step %d resumed from %d, want %d from %d", tc.stop, res.Steps, res.ResumedFrom, tc.steps, tc.was)
+		}
+		if _, err := os.Stat(filepath.Join(run, diffusion.WeightsFile)); err != nil {
+			t.Errorf("--stop-at %s: no exported weights: %v", tc.stop, err)
+		}
+	}
+	if code, _, stderr := runCLI(t, args("2")...); code == exitOK || !strings.Contains(stderr, "already") {
+		t.Errorf("--stop-at 2 after step 3: exit %d: %s", code, stderr)
+	}
+}

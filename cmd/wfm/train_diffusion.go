@@ -83,6 +83,7 @@ func init() {
 		arch                      diffusionArch
 		latentStd                 string
 		latentGain                = 1.0
+		stopAt                    int
 		noProgress                bool
 		opts                      = diffusion.DefaultTrainOptions()
 		tc                        = train.DefaultConfig()
@@ -121,7 +122,8 @@ frame, and a small one only has to learn what moves.
 --dtype bfloat16 keeps the network's variables and activations in bfloat16 (for a GPU backend);
 the EDM arithmetic, norms and RoPE angles stay float32. There is no float32 master copy.
 
-Checkpoints go to --out and the same command resumes; at the end the weights (EMA average with
+Checkpoints go to --out and the same command resumes (--stop-at N stops after step N, keeping
+the learning-rate schedule of --steps); at the end the weights (EMA average with
 --ema > 0) are written to --out/model.safetensors with model.json, for 'wfm generate --weights'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -290,7 +292,7 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 			}
 			tc.Dir = out
 			tc.Progress = !noProgress && !global.json
-			r, err := train.Run(cmd.Context(), b, store, loss, loader, tc, train.WithModelConfig(cfg))
+			r, err := train.RunUntil(cmd.Context(), b, store, loss, loader, tc, stopAt, train.WithModelConfig(cfg))
 			if err != nil {
 				return err
 			}
@@ -332,6 +334,7 @@ Checkpoints go to --out and the same command resumes; at the end the weights (EM
 	f.Float64Var(&opts.PMean, "p-mean", opts.PMean, "mean of ln(sigma) during training")
 	f.Float64Var(&opts.PStd, "p-std", opts.PStd, "standard deviation of ln(sigma) during training")
 	f.IntVar(&tc.Steps, "steps", tc.Steps, "optimizer steps")
+	f.IntVar(&stopAt, "stop-at", 0, "stop after this step (checkpoint and export) keeping the schedule of --steps; 0 runs to --steps")
 	f.Float64Var(&tc.LR, "lr", tc.LR, "peak learning rate (AdamW)")
 	f.Float64Var(&tc.MinLR, "min-lr", tc.MinLR, "learning rate at the end of the decay")
 	f.IntVar(&tc.WarmupSteps, "warmup", tc.WarmupSteps, "linear warmup steps")
