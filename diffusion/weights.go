@@ -75,6 +75,9 @@ func LoadWeights(path string, useEMA bool) (*model.Store, Config, error) {
 	if store.NumParameters() == 0 {
 		return nil, Config{}, fmt.Errorf("diffusion: load %s: no model variables", file)
 	}
+	if store, err = halfToCompute(store, cfg); err != nil {
+		return nil, Config{}, fmt.Errorf("diffusion: load %s: %w", file, err)
+	}
 	return store, cfg, nil
 }
 

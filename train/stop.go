@@ -12,8 +12,8 @@ import (
 
 // RunUntil is Run stopped after step stopAt, with a checkpoint, as an interruption would stop it:
 // the learning-rate schedule stays the one of cfg.Steps, and the same call with a larger stopAt
-// (or 0, which runs to cfg.Steps) goes on from there. It fails when the run in cfg.Dir is at
-// stopAt or past it already.
+// (or 0, which runs to cfg.Steps) goes on from there; with the run at stopAt already it trains
+// nothing and hands back the checkpoint's variables. It fails when the run is past stopAt.
 func RunUntil(ctx context.Context, backend compute.Backend, store *model.Store, loss LossFn, data Loader,
 	cfg Config, stopAt int, opts ...Option) (*Result, error) {
 	if stopAt <= 0 || stopAt >= cfg.Steps {
@@ -25,8 +25,14 @@ func RunUntil(ctx context.Context, backend compute.Backend, store *model.Store, 
 	} else if ckpt != nil {
 		start = ckpt.Step
 	}
-	if stopAt <= start {
+	if stopAt < start {
 		return nil, fmt.Errorf("train: stop at step %d: the run in %s is at step %d already", stopAt, cfg.Dir, start)
+	}
+	if stopAt == start {
+		// Nothing to train: Run hands back the checkpoint's variables.
+		done := cfg
+		done.Steps = stopAt
+		return Run(ctx, backend, store, loss, data, done, opts...)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

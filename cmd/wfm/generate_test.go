@@ -12,6 +12,7 @@ import (
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
+	"github.com/wfm-platform/wfm/safetensors"
 	"github.com/wfm-platform/wfm/textenc"
 )
 
@@ -369,8 +370,8 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	}
 }
 
-// TestTrainDiffusionStopAt stops a 3-step run after step 1 (checkpoint and export), resumes it to
-// the end with the same command, and refuses a stop step the run has passed.
+// TestTrainDiffusionStopAt stops a 3-step run after step 1 (checkpoint and export), exports it
+// again with the same command, resumes it to the end, and refuses a stop step the run has passed.
 func TestTrainDiffusionStopAt(t *testing.T) {
 	dir := t.TempDir()
 	data := synthClips(t, dir, 2)
@@ -383,7 +384,7 @@ func TestTrainDiffusionStopAt(t *testing.T) {
 	for _, tc := range []struct {
 		stop       string
 		steps, was int
-	}{{"1", 1, 0}, {"0", 3, 1}} {
+	}{{"1", 1, 0}, {"1", 1, 1}, {"0", 3, 1}} { // the second call has nothing to train: it exports again
 		code, stdout, stderr := runCLI(t, args(tc.stop)...)
 		var res trainDiffusionResult
 		if code != exitOK || json.Unmarshal([]byte(stdout), &res) != nil {
@@ -398,5 +399,26 @@ func TestTrainDiffusionStopAt(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, args("2")...); code == exitOK || !strings.Contains(stderr, "already") {
 		t.Errorf("--stop-at 2 after step 3: exit %d: %s", code, stderr)
+	}
+	// The finished run exported again in float16 still generates.
+	if code, _, stderr := runCLI(t, append(args("0"), "--export-dtype", "float16")...); code != exitOK {
+		t.Fatalf("--export-dtype float16: exit %d: %s", code, stderr)
+	}
+	f, err := safetensors.Open(filepath.Join(run, diffusion.WeightsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, info := range f.Infos() {
+		if info.DType != safetensors.F16 {
+			t.Errorf("exported %s as %s", info.Name, info.DType)
+		}
+	}
+	f.Close()
+	if code, _, stderr := runCLI(t, "generate", "--weights", run, "--prompt", "a ball falls", "--frames", "9",
+		"--res", "32x32", "--steps", "2", "--out", filepath.Join(dir, "gen.y4m"), "--no-progress"); code != exitOK {
+		t.Errorf("generate from float16 weights: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append(args("0"), "--export-dtype", "int8")...); code != exitUsage {
+		t.Errorf("--export-dtype int8: exit %d: %s", code, stderr)
 	}
 }

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/schollz/progressbar/v3"
@@ -34,7 +36,7 @@ type trainDiffusionResult struct {
 	Steps       int              `json:"steps"`
 	ResumedFrom int              `json:"resumed_from"`
 	Init        string           `json:"init,omitempty"`
-	Loss        float32          `json:"loss"`
+	Loss        *float32         `json:"loss"` // null when this call took no step
 	Clips       int              `json:"clips"`
 	LatentShape []int            `json:"latent_shape"`
 	Seconds     float64          `json:"seconds"`
@@ -84,6 +86,7 @@ func init() {
 		latentStd                 string
 		latentGain                = 1.0
 		stopAt                    int
+		exportDType               = "float32"
 		noProgress                bool
 		opts                      = diffusion.DefaultTrainOptions()
 		tc                        = train.DefaultConfig()
@@ -143,6 +146,10 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 			}
 			if batch < 1 || frames < 1 || imageBatch < 0 {
 				return usagef("train diffusion: need --batch >= 1, --frames >= 1 and --image-batch >= 0")
+			}
+			exportDT, ok := map[string]dtypes.DType{"float32": dtypes.Float32, "float16": dtypes.Float16, "bfloat16": dtypes.BFloat16}[exportDType]
+			if !ok {
+				return usagef("train diffusion: --export-dtype must be float32, float16 or bfloat16")
 			}
 			if !(latentGain > 0) || latentGain > 1000 {
 				return usagef("train diffusion: --latent-gain must be in (0, 1000]")
@@ -297,11 +304,15 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 				return err
 			}
 			weightsPath := filepath.Join(out, diffusion.WeightsFile)
-			if err := diffusion.SaveWeights(weightsPath, store, cfg, tc.EMADecay > 0); err != nil {
+			if err := diffusion.SaveWeightsAs(weightsPath, store, cfg, tc.EMADecay > 0, exportDT); err != nil {
 				return err
 			}
+			var lastLoss *float32
+			if !math.IsNaN(float64(r.Loss)) {
+				lastLoss = &r.Loss
+			}
 			result := trainDiffusionResult{Config: cfg, Steps: r.Step, ResumedFrom: r.ResumedFrom, Init: initPath,
-				Loss: r.Loss, Clips: nclips, LatentShape: dims, Seconds: r.Elapsed.Seconds(),
+				Loss: lastLoss, Clips: nclips, LatentShape: dims, Seconds: r.Elapsed.Seconds(),
 				Checkpoint: r.Checkpoint, Metrics: r.MetricsPath, Weights: weightsPath}
 			return printResult(cmd.OutOrStdout(), result, func(w io.Writer) error {
 				if r.ResumedFrom > 0 {
@@ -334,6 +345,7 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 	f.Float64Var(&opts.PMean, "p-mean", opts.PMean, "mean of ln(sigma) during training")
 	f.Float64Var(&opts.PStd, "p-std", opts.PStd, "standard deviation of ln(sigma) during training")
 	f.IntVar(&tc.Steps, "steps", tc.Steps, "optimizer steps")
+	f.StringVar(&exportDType, "export-dtype", exportDType, "dtype of the exported model.safetensors: float32, or float16 / bfloat16 for half the size (loaded back as the model's dtype; checkpoints stay as trained)")
 	f.IntVar(&stopAt, "stop-at", 0, "stop after this step (checkpoint and export) keeping the schedule of --steps; 0 runs to --steps")
 	f.Float64Var(&tc.LR, "lr", tc.LR, "peak learning rate (AdamW)")
 	f.Float64Var(&tc.MinLR, "min-lr", tc.MinLR, "learning rate at the end of the decay")

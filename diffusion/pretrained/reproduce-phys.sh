@@ -3,14 +3,17 @@
 #   1. 600 synthetic physics clips (33 frames, 64x64) and 40 held-out ones;
 #   2. tokenizer/pretrained/cv4x4x4-tiny.safetensors (config cv4x4x4-tiny.json): the principal
 #      components of the training patches, then 250 steps (about 10 minutes on 2 cores);
-#   3. a Video2World DiT on its latents, with the built-in text encoder, STEPS steps (default
-#      1300, about 70 minutes on 2 cores), into out/phys/runs/phys-v2w.
-# The DiT is not committed: at 1300 steps it still generates noise (diffusion/pretrained/
-# README.md). It needs far more steps than this CPU gives: run it on a GPU with STEPS raised.
+#   3. the Video2World DiT of diffusion/pretrained/phys-v2w on its latents, with the built-in
+#      text encoder: a cosine schedule of 2000 steps stopped after STOP (default 1300) steps,
+#      about 75 minutes on 2 cores, into out/phys/runs/phys-v2w.
+# The DiT works on the generated frames as offsets from the last condition frame
+# (--residual-cond), on latents scaled per frame and multiplied by 4 (--latent-std frame
+# --latent-gain 4) so that those offsets have about EDM's sigma_data; it learns to continue 1 or 9
+# given frames (--cond-frames 1,3,3 latent frames), not Text2World. See README.md beside this file.
 # Run from the repository root:
 #   bash diffusion/pretrained/reproduce-phys.sh
 set -euo pipefail
-steps=${STEPS:-1300}
+stop=${STOP:-1300}
 export GOEXPERIMENT=simd
 go build -o out/wfm ./cmd/wfm
 data=out/phys/data
@@ -22,8 +25,9 @@ tok=tokenizer/pretrained/cv4x4x4-tiny.safetensors
   --steps 250 --warmup 20 --lr 3e-4 --min-lr 1e-5 --ema 0.95 --eval-every 50 --log-every 10 \
   --ckpt-every 50 --no-progress --backend go --export "$tok" --export-format official-f16
 ./out/wfm train diffusion --data "$data" --prefix train --tokenizer "$tok" --out out/phys/runs/phys-v2w \
-  --preset tiny-v2w --width 160 --heads 5 --blocks 4 --patch 4 --adaln-lora 32 \
-  --frames 33 --res 64x64 --batch 8 --cond-frames 0,1,3,3 --steps "$steps" --warmup 100 \
-  --lr 8e-4 --min-lr 2e-5 --p-mean -1.2 --p-std 1.2 --ema 0.998 --ckpt-every 100 --log-every 20 \
+  --preset tiny-v2w --width 256 --heads 4 --blocks 4 --patch 4 --adaln-lora 32 \
+  --residual-cond --latent-std frame --latent-gain 4 \
+  --frames 33 --res 64x64 --batch 8 --cond-frames 1,3,3 --steps 2000 --stop-at "$stop" --warmup 100 \
+  --lr 6e-4 --min-lr 2e-5 --p-mean -1.2 --p-std 1.2 --ema 0.998 --ckpt-every 100 --keep 4 --log-every 20 \
   --no-progress --backend go
-echo "model: out/phys/runs/phys-v2w (wfm generate --weights out/phys/runs/phys-v2w ...)"
+echo "model: out/phys/runs/phys-v2w (wfm generate --weights out/phys/runs/phys-v2w --input CLIP --cond-frames 9 ...)"
