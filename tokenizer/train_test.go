@@ -118,8 +118,13 @@ func TestTrainResumeAndEval(t *testing.T) {
 	if res.Step != 2 || filepath.Base(res.Checkpoint) != train.CheckpointName(2) {
 		t.Fatalf("stop at 2: stopped at %d, checkpoint %q", res.Step, res.Checkpoint)
 	}
+	// At step 2 already: nothing to train, the same weights again; a passed step is an error.
+	if res, store, err := Train(context.Background(), testBackend(), m, clips, nil, tc, opts); err != nil || res.Step != 2 || store == nil {
+		t.Errorf("stop at 2 with the run at step 2: step %v, store %v, error %v", res, store, err)
+	}
+	opts.StopAt = 1
 	if _, _, err := Train(context.Background(), testBackend(), m, clips, nil, tc, opts); err == nil {
-		t.Error("stop at 2 with the run at step 2: no error")
+		t.Error("stop at 1 with the run at step 2: no error")
 	}
 	opts.StopAt = 0
 	res, store, err := Train(context.Background(), testBackend(), m, clips, clips[:2], tc, opts)
