@@ -72,6 +72,10 @@ type Config struct {
 	SigmaData float64 `json:"sigma_data"`
 	SigmaMin  float64 `json:"sigma_min"`
 	SigmaMax  float64 `json:"sigma_max"`
+	// SampleSigmaMin, when > 0, is where generation ends by default for this model (the
+	// sampler's sigma_min, see SampleOptions): a model whose finest detail is still noise is
+	// better read at its mean estimate of a higher noise level. 0 leaves the sampler's default.
+	SampleSigmaMin float64 `json:"sample_sigma_min,omitempty"`
 
 	// LatentMean and LatentStd, when set, map tokenizer latents to the model's space:
 	// z = (latent - mean)/std·SigmaData, as Cosmos normalizes latents with the tokenizer's
@@ -222,6 +226,8 @@ func (c Config) Validate() error {
 		return bad("rope_t_extrapolation", "extrapolation ratios must be > 0")
 	case c.BaseFPS <= 0:
 		return bad("base_fps", "must be > 0, got %g", c.BaseFPS)
+	case c.SampleSigmaMin < 0 || c.SampleSigmaMin >= c.SigmaMax:
+		return bad("sample_sigma_min", "must be in [0, sigma_max), got %g", c.SampleSigmaMin)
 	case c.ResidualCondition && !c.Video2World:
 		return bad("residual_condition", "needs a Video2World model (video2world true)")
 	case c.DType != "" && c.DType != "float32" && c.DType != "bfloat16":

@@ -39,7 +39,7 @@ func init() {
 	}
 	fs.IntVar(&diffusionEvalFlags.steps, "diffusion-steps", diffusion.DefaultSteps, "diffusion models: sampling steps")
 	fs.StringVar(&diffusionEvalFlags.sampler, "diffusion-sampler", diffusion.SamplerMultistep, "diffusion models: sampler ("+strings.Join(diffusion.SamplerNames(), ", ")+")")
-	fs.Float64Var(&diffusionEvalFlags.sigmaMin, "diffusion-sigma-min", diffusion.DefaultSigmaMin, "diffusion models: lowest noise level of the sampling schedule")
+	fs.Float64Var(&diffusionEvalFlags.sigmaMin, "diffusion-sigma-min", 0, "diffusion models: lowest noise level of the sampling schedule (0: the model's sample_sigma_min, else 0.002)")
 	fs.Float64Var(&diffusionEvalFlags.guidance, "diffusion-guidance", 0, "diffusion models: classifier-free guidance weight (0: conditional only)")
 }
 
@@ -73,6 +73,14 @@ func openDiffusionPredictor(path string) (physics.Predictor, error) {
 		gen.Close()
 		b.Finalize()
 		return nil, fmt.Errorf("diffusion model %s is Text2World: the physics benchmark conditions on frames and needs a Video2World (-v2w) model", gen.cfg.Name)
+	}
+	if opts.SigmaMin == 0 && gen.cfg.SampleSigmaMin > 0 {
+		opts.SigmaMin = gen.cfg.SampleSigmaMin
+		if err := opts.Validate(); err != nil {
+			gen.Close()
+			b.Finalize()
+			return nil, err
+		}
 	}
 	// The name is the path, so that two checkpoints of one preset stay apart in a report.
 	return &diffusionPredictor{name: diffusion.ModelKind + ":" + filepath.Clean(path), b: b, gen: gen, opts: opts, guidance: diffusionEvalFlags.guidance}, nil

@@ -48,6 +48,7 @@ type generateResult struct {
 	CondFrames   int     `json:"cond_frames"`
 	Steps        int     `json:"steps"`
 	Sampler      string  `json:"sampler"`
+	SigmaMin     float64 `json:"sigma_min"` // where the schedule ended
 	Evaluations  int     `json:"evaluations"`
 	Guidance     float64 `json:"guidance"`
 	Seed         uint64  `json:"seed"`
@@ -432,6 +433,12 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			}
 			defer g.Close()
 			cfg := g.cfg
+			if sopts.SigmaMin == 0 && cfg.SampleSigmaMin > 0 {
+				sopts.SigmaMin = cfg.SampleSigmaMin // the model's own end of the schedule
+				if err := sopts.Validate(); err != nil {
+					return err
+				}
+			}
 			if fps == 0 {
 				fps = cfg.DataFPS
 			}
@@ -520,6 +527,9 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			evals := sopts.Evaluations()
 			r.Model, r.Out, r.Frames, r.Width, r.Height, r.FPS = cfg.Name, out, frames, w, h, fps
 			r.CondFrames, r.Steps, r.Sampler, r.Evaluations, r.Guidance, r.Seed = given, steps, sampler, evals, guidance, seed
+			if r.SigmaMin = sopts.SigmaMin; r.SigmaMin == 0 {
+				r.SigmaMin = diffusion.DefaultSigmaMin
+			}
 			r.TextEncoder = g.text.spec
 			r.Seconds, r.SampleSecs, r.EvalsPerSec = time.Since(start).Seconds(), sampling, float64(evals)/sampling
 			r.PeakRSSBytes, r.GoSysBytes = generatePeakRSS(), ms.Sys
@@ -566,7 +576,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 	f.StringVar(&res, "res", "64x64", "WIDTHxHEIGHT in pixels")
 	f.Float64Var(&fps, "fps", 0, "frame rate of the video, which conditions the temporal positions (0: the training videos' rate, else 24)")
 	f.IntVar(&steps, "steps", diffusion.DefaultSteps, "sampling steps (noise levels)")
-	f.Float64Var(&sigmaMin, "sigma-min", diffusion.DefaultSigmaMin, "lowest noise level of the schedule; the output is the denoiser's estimate there (raise it, e.g. 0.3, to end on the model's mean estimate when its finest detail is noise)")
+	f.Float64Var(&sigmaMin, "sigma-min", 0, "lowest noise level of the schedule; the output is the denoiser's estimate there (raise it, e.g. 1, to end on the model's mean estimate when its finest detail is noise; 0: the model's sample_sigma_min, else 0.002)")
 	f.StringVar(&sampler, "sampler", diffusion.SamplerMultistep, "sampler: "+strings.Join(diffusion.SamplerNames(), ", "))
 	f.Float64Var(&guidance, "guidance", diffusion.DefaultGuidance, "classifier-free guidance weight (0: conditional only)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (same seed, same video)")

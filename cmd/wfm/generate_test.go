@@ -400,8 +400,9 @@ func TestTrainDiffusionStopAt(t *testing.T) {
 	if code, _, stderr := runCLI(t, args("2")...); code == exitOK || !strings.Contains(stderr, "already") {
 		t.Errorf("--stop-at 2 after step 3: exit %d: %s", code, stderr)
 	}
-	// The finished run exported again in float16 still generates.
-	if code, _, stderr := runCLI(t, append(args("0"), "--export-dtype", "float16")...); code != exitOK {
+	// The finished run exported again in float16, with its own end of the sampling schedule,
+	// still generates, and ends there unless told otherwise.
+	if code, _, stderr := runCLI(t, append(args("0"), "--export-dtype", "float16", "--sample-sigma-min", "0.5")...); code != exitOK {
 		t.Fatalf("--export-dtype float16: exit %d: %s", code, stderr)
 	}
 	f, err := safetensors.Open(filepath.Join(run, diffusion.WeightsFile))
@@ -414,9 +415,19 @@ func TestTrainDiffusionStopAt(t *testing.T) {
 		}
 	}
 	f.Close()
-	if code, _, stderr := runCLI(t, "generate", "--weights", run, "--prompt", "a ball falls", "--frames", "9",
-		"--res", "32x32", "--steps", "2", "--out", filepath.Join(dir, "gen.y4m"), "--no-progress"); code != exitOK {
-		t.Errorf("generate from float16 weights: exit %d: %s", code, stderr)
+	for _, tc := range []struct {
+		flags []string
+		want  float64
+	}{{nil, 0.5}, {[]string{"--sigma-min", "0.01"}, 0.01}} {
+		code, stdout, stderr := runCLI(t, append([]string{"generate", "--weights", run, "--prompt", "a ball falls", "--frames", "9",
+			"--res", "32x32", "--steps", "2", "--out", filepath.Join(dir, "gen.y4m"), "--no-progress", "--json"}, tc.flags...)...)
+		var gen generateResult
+		if code != exitOK || json.Unmarshal([]byte(stdout), &gen) != nil {
+			t.Fatalf("generate %v from float16 weights: exit %d: %s%s", tc.flags, code, stdout, stderr)
+		}
+		if gen.SigmaMin != tc.want {
+			t.Errorf("generate %v: schedule ended at %g, want %g", tc.flags, gen.SigmaMin, tc.want)
+		}
 	}
 	if code, _, stderr := runCLI(t, append(args("0"), "--export-dtype", "int8")...); code != exitUsage {
 		t.Errorf("--export-dtype int8: exit %d: %s", code, stderr)

@@ -87,6 +87,7 @@ func init() {
 		latentGain                = 1.0
 		stopAt                    int
 		exportDType               = "float32"
+		sampleSigmaMin            float64
 		noProgress                bool
 		opts                      = diffusion.DefaultTrainOptions()
 		tc                        = train.DefaultConfig()
@@ -182,6 +183,12 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 				}
 			} else if arch.changed(cmd) {
 				arch.apply(cmd, &cfg)
+				if err := cfg.Validate(); err != nil {
+					return usageError{err}
+				}
+			}
+			if cmd.Flags().Changed("sample-sigma-min") {
+				cfg.SampleSigmaMin = sampleSigmaMin
 				if err := cfg.Validate(); err != nil {
 					return usageError{err}
 				}
@@ -346,6 +353,7 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 	f.Float64Var(&opts.PStd, "p-std", opts.PStd, "standard deviation of ln(sigma) during training")
 	f.IntVar(&tc.Steps, "steps", tc.Steps, "optimizer steps")
 	f.StringVar(&exportDType, "export-dtype", exportDType, "dtype of the exported model.safetensors: float32, or float16 / bfloat16 for half the size (loaded back as the model's dtype; checkpoints stay as trained)")
+	f.Float64Var(&sampleSigmaMin, "sample-sigma-min", 0, "record in model.json where generation ends by default (sample_sigma_min; 0: the sampler's 0.002)")
 	f.IntVar(&stopAt, "stop-at", 0, "stop after this step (checkpoint and export) keeping the schedule of --steps; 0 runs to --steps")
 	f.Float64Var(&tc.LR, "lr", tc.LR, "peak learning rate (AdamW)")
 	f.Float64Var(&tc.MinLR, "min-lr", tc.MinLR, "learning rate at the end of the decay")
