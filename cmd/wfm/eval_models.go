@@ -22,6 +22,7 @@ var diffusionEvalFlags struct {
 	sampler  string
 	guidance float64
 	sigmaMin float64
+	ema      bool
 }
 
 func init() {
@@ -40,6 +41,7 @@ func init() {
 	fs.IntVar(&diffusionEvalFlags.steps, "diffusion-steps", diffusion.DefaultSteps, "diffusion models: sampling steps")
 	fs.StringVar(&diffusionEvalFlags.sampler, "diffusion-sampler", diffusion.SamplerMultistep, "diffusion models: sampler ("+strings.Join(diffusion.SamplerNames(), ", ")+")")
 	fs.Float64Var(&diffusionEvalFlags.sigmaMin, "diffusion-sigma-min", 0, "diffusion models: lowest noise level of the sampling schedule (0: the model's sample_sigma_min, else 0.002)")
+	fs.BoolVar(&diffusionEvalFlags.ema, "diffusion-ema", false, "diffusion models: use the EMA weights of a training checkpoint")
 	fs.Float64Var(&diffusionEvalFlags.guidance, "diffusion-guidance", 0, "diffusion models: classifier-free guidance weight (0: conditional only)")
 }
 
@@ -53,8 +55,8 @@ type diffusionPredictor struct {
 }
 
 // openDiffusionPredictor is the physics loader of kind "diffusion": path is a run folder,
-// checkpoint or weights file of 'wfm train diffusion' (raw weights, not a checkpoint's EMA),
-// opened with the tokenizer and text encoder recorded with it, on the --backend of the command.
+// checkpoint or weights file of 'wfm train diffusion' (a checkpoint's raw weights unless
+// --diffusion-ema), opened with the tokenizer and text encoder recorded with it, on the --backend of the command.
 func openDiffusionPredictor(path string) (physics.Predictor, error) {
 	opts := diffusion.SampleOptions{Steps: diffusionEvalFlags.steps, Sampler: diffusionEvalFlags.sampler, SigmaMin: diffusionEvalFlags.sigmaMin}
 	if err := opts.Validate(); err != nil {
@@ -64,7 +66,7 @@ func openDiffusionPredictor(path string) (physics.Predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	gen, err := openDiffusionGen(b, path, false, "", "")
+	gen, err := openDiffusionGen(b, path, diffusionEvalFlags.ema, "", "")
 	if err != nil {
 		b.Finalize()
 		return nil, err
