@@ -127,7 +127,7 @@ func TestTrainDiffusionAndGenerate(t *testing.T) {
 	// The physics benchmark opens the model by its folder (model.json says "diffusion").
 	evalOut := filepath.Join(dir, "eval")
 	code, stdout, stderr = runCLI(t, "eval", "physics", "--model", fine, "--scenarios", "free_fall", "--split", "id", "--n", "1",
-		"--res", "16", "--frames", "3", "--cond-frames", "1,9", "--diffusion-steps", "2", "--workers", "1", "--examples", "0",
+		"--res", "16", "--frames", "3", "--cond-frames", "1,9", "--diffusion-steps", "2", "--diffusion-ema", "--workers", "1", "--examples", "0",
 		"--out", evalOut, "--json", "--no-progress")
 	if code != exitOK || !strings.Contains(stdout, `"diffusion:`+filepath.Clean(fine)+`"`) {
 		t.Fatalf("eval physics: exit %d: %s\n%s", code, stderr, stdout)
