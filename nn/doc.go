@@ -52,7 +52,9 @@
 //
 // Importing the package also replaces GoMLX's DotGeneral gradient with one that skips identity
 // transposes (GoMLX v0.28.8 appends one to nearly every matmul gradient and the Go backend copies
-// the tensor for it); the gradients are the same tensors. See gradients.go.
+// the tensor for it); the gradients are the same tensors. The gradient of a small [BatchMatMul]
+// is two more BatchMatMuls, so that attention's products stay in the layout the Go backend's
+// small-matrix kernel is fast in (about 12x on attention-sized products). See gradients.go.
 //
 // # FLOPs
 //
