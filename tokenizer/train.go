@@ -357,8 +357,9 @@ type TrainOptions struct {
 	UseEMA bool
 	// StopAt > 0 stops the run after that step with a checkpoint, as an interruption would,
 	// while the learning-rate schedule stays the one of train.Config.Steps: running the same
-	// command again without it resumes the same run. It makes the stopping point of a run
-	// that was interrupted by hand reproducible.
+	// command again without it resumes the same run, and with the run at StopAt already it
+	// trains nothing (the same weights again). It makes the stopping point of a run that was
+	// interrupted by hand reproducible. See train.RunUntil.
 	StopAt int
 	Logger *slog.Logger
 }
