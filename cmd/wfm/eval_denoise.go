@@ -67,7 +67,7 @@ show as noise. Use held-out shards (wfm synth --prefix val) for an honest figure
 				return err
 			}
 			if tok == "" {
-				tok = cfg.Tokenizer
+				tok = recordedTokenizer(cfg.Tokenizer, weights)
 			}
 			if tok == "" {
 				return usagef("eval denoise: the model names no tokenizer; give --tokenizer")

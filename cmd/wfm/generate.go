@@ -140,7 +140,7 @@ func openDiffusionGen(b compute.Backend, weights string, ema bool, tok, textSpec
 		return nil, err
 	}
 	if tok == "" {
-		tok = cfg.Tokenizer
+		tok = recordedTokenizer(cfg.Tokenizer, weights)
 	}
 	if tok == "" {
 		return nil, usagef("the model names no tokenizer; give --tokenizer")
@@ -589,3 +589,30 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 
 // generateFloats copies a float32 tensor's values.
 func generateFloats(t *tensors.Tensor) []float32 { return tensors.MustCopyFlatData[float32](t) }
+
+// recordedTokenizer is the tokenizer path a model's config names, found from where the model is:
+// training records it as given on the command line (often relative to the repository root, as
+// for the committed models), so a relative path that does not exist from the working folder is
+// looked up from the model's folder and each folder above it.
+func recordedTokenizer(tok, weights string) string {
+	if tok == "" || filepath.IsAbs(tok) || strings.HasPrefix(tok, diffusion.TokenizerPresetPrefix) {
+		return tok
+	}
+	if _, err := os.Stat(tok); err == nil {
+		return tok
+	}
+	dir, err := filepath.Abs(weights)
+	if err != nil {
+		return tok
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, tok)); err == nil {
+			return filepath.Join(dir, tok)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return tok
+		}
+		dir = parent
+	}
+}

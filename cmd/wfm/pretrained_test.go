@@ -11,11 +11,9 @@ import (
 )
 
 // physModel is the committed physics Video2World model (diffusion/pretrained/README.md).
-// Its model.json names the tokenizer relative to the repository root; tests run in cmd/wfm.
-const (
-	physModel     = "../../diffusion/pretrained/phys-v2w"
-	physTokenizer = "../../tokenizer/pretrained/cv4x4x4-tiny.safetensors"
-)
+// Its model.json names the tokenizer relative to the repository root, and the tests run in
+// cmd/wfm: recordedTokenizer finds it from the model's folder.
+const physModel = "../../diffusion/pretrained/phys-v2w"
 
 // physDenoiseCeiling is the most the committed model's denoising error may be, as a fraction of
 // copy-last's, at each noise level on fresh held-out physics clips: the ratios measured when the
@@ -38,7 +36,7 @@ func TestPretrainedPhysicsModel(t *testing.T) {
 		"--scenario", "physics", "--seed", "12", "--no-progress", "--workers", "1"); code != exitOK {
 		t.Fatalf("synth: exit %d: %s", code, stderr)
 	}
-	code, stdout, stderr := runCLI(t, "eval", "denoise", "--weights", physModel, "--tokenizer", physTokenizer, "--data", data, "--max-clips", "4",
+	code, stdout, stderr := runCLI(t, "eval", "denoise", "--weights", physModel, "--data", data, "--max-clips", "4",
 		"--sigmas", "1,3", "--json", "--no-progress")
 	var res evalDenoiseResult
 	if code != exitOK || json.Unmarshal([]byte(stdout), &res) != nil || len(res.Levels) != 2 {
@@ -52,7 +50,7 @@ func TestPretrainedPhysicsModel(t *testing.T) {
 		}
 	}
 	clip := firstShardVideo(t, filepath.Join(data, "val-000000.tar"), filepath.Join(dir, "clip.y4m"))
-	code, stdout, stderr = runCLI(t, "generate", "--weights", physModel, "--tokenizer", physTokenizer, "--input", clip, "--cond-frames", "9", "--frames", "33",
+	code, stdout, stderr = runCLI(t, "generate", "--weights", physModel, "--input", clip, "--cond-frames", "9", "--frames", "33",
 		"--res", "64x64", "--steps", "4", "--prompt", "a ball", "--out", filepath.Join(dir, "gen.y4m"), "--no-progress", "--json")
 	var gen generateResult
 	if code != exitOK || json.Unmarshal([]byte(stdout), &gen) != nil {
@@ -91,6 +89,33 @@ func firstShardVideo(t *testing.T, shard, out string) string {
 				t.Fatal(err)
 			}
 			return out
+		}
+	}
+}
+
+// TestRecordedTokenizer finds a tokenizer path recorded relative to a repository root from a
+// model folder below that root, and leaves presets, absolute and unknown paths alone.
+func TestRecordedTokenizer(t *testing.T) {
+	root := t.TempDir()
+	tok := filepath.Join("tok", "cv.safetensors")
+	model := filepath.Join(root, "models", "m")
+	for _, d := range []string{filepath.Join(root, "tok"), model} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(root, tok), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ tok, want string }{
+		{tok, filepath.Join(root, tok)},
+		{"preset:cv8x8x8-tiny", "preset:cv8x8x8-tiny"},
+		{"/abs/x.safetensors", "/abs/x.safetensors"},
+		{"nowhere/x.safetensors", "nowhere/x.safetensors"},
+		{"", ""},
+	} {
+		if got := recordedTokenizer(tc.tok, model); got != tc.want {
+			t.Errorf("recordedTokenizer(%q) = %q, want %q", tc.tok, got, tc.want)
 		}
 	}
 }
