@@ -180,5 +180,5 @@ func (s *Sampler) Generate(ctx context.Context, r Request) ([]float32, error) {
 		}
 		return Guide(all[:n], all[n:], r.Guidance), nil
 	}
-	return Sample(ctx, denoise, InitialNoise(r.Seed, n), r.Options)
+	return Sample(ctx, denoise, InitialNoise(r.Seed, n), r.Options.ForModel(c))
 }

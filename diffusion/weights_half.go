@@ -76,21 +76,24 @@ func toFloat32(t *tensors.Tensor) ([]float32, error) {
 	case dtypes.Float32:
 		return tensors.CopyFlatData[float32](t)
 	case dtypes.Float16:
-		h, err := tensors.CopyFlatData[float16.Float16](t)
-		out := make([]float32, len(h))
-		for i, v := range h {
-			out[i] = v.Float32()
-		}
-		return out, err
+		return widen[float16.Float16](t)
 	case dtypes.BFloat16:
-		h, err := tensors.CopyFlatData[bfloat16.BFloat16](t)
-		out := make([]float32, len(h))
-		for i, v := range h {
-			out[i] = v.Float32()
-		}
-		return out, err
+		return widen[bfloat16.BFloat16](t)
 	}
 	return nil, fmt.Errorf("dtype %s is not a float32, float16 or bfloat16", t.DType())
+}
+
+// widen copies a half-precision tensor's values out as float32.
+func widen[T interface {
+	float16.Float16 | bfloat16.BFloat16
+	Float32() float32
+}](t *tensors.Tensor) ([]float32, error) {
+	h, err := tensors.CopyFlatData[T](t)
+	out := make([]float32, len(h))
+	for i, v := range h {
+		out[i] = v.Float32()
+	}
+	return out, err
 }
 
 func fromFloat32(v []float32, dims []int, dt dtypes.DType) (*tensors.Tensor, error) {
@@ -110,22 +113,23 @@ func fromFloat32(v []float32, dims []int, dt dtypes.DType) (*tensors.Tensor, err
 func halfToCompute(store *model.Store, cfg Config) (*model.Store, error) {
 	want := cfg.ComputeDType()
 	for _, half := range []dtypes.DType{dtypes.Float16, dtypes.BFloat16} {
-		if half == want {
+		if half == want || !hasDType(store, half) {
 			continue
 		}
-		has := false
-		for v := range store.IterVariables() {
-			if v.DType() == half {
-				has = true
-				break
-			}
-		}
-		if has {
-			var err error
-			if store, err = convertStore(store, half, want); err != nil {
-				return nil, err
-			}
+		var err error
+		if store, err = convertStore(store, half, want); err != nil {
+			return nil, err
 		}
 	}
 	return store, nil
+}
+
+// hasDType reports whether any variable of store has dtype dt.
+func hasDType(store *model.Store, dt dtypes.DType) bool {
+	for v := range store.IterVariables() {
+		if v.DType() == dt {
+			return true
+		}
+	}
+	return false
 }

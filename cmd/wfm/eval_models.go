@@ -76,13 +76,11 @@ func openDiffusionPredictor(path string) (physics.Predictor, error) {
 		b.Finalize()
 		return nil, fmt.Errorf("diffusion model %s is Text2World: the physics benchmark conditions on frames and needs a Video2World (-v2w) model", gen.cfg.Name)
 	}
-	if opts.SigmaMin == 0 && gen.cfg.SampleSigmaMin > 0 {
-		opts.SigmaMin = gen.cfg.SampleSigmaMin
-		if err := opts.Validate(); err != nil {
-			gen.Close()
-			b.Finalize()
-			return nil, err
-		}
+	opts = opts.ForModel(gen.cfg) // the model's own end of the schedule, unless given
+	if err := opts.Validate(); err != nil {
+		gen.Close()
+		b.Finalize()
+		return nil, err
 	}
 	// The name is the path, so that two checkpoints of one preset stay apart in a report.
 	return &diffusionPredictor{name: diffusion.ModelKind + ":" + filepath.Clean(path), b: b, gen: gen, opts: opts, guidance: diffusionEvalFlags.guidance}, nil

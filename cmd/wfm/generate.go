@@ -433,11 +433,9 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			}
 			defer g.Close()
 			cfg := g.cfg
-			if sopts.SigmaMin == 0 && cfg.SampleSigmaMin > 0 {
-				sopts.SigmaMin = cfg.SampleSigmaMin // the model's own end of the schedule
-				if err := sopts.Validate(); err != nil {
-					return err
-				}
+			sopts = sopts.ForModel(cfg) // the model's own end of the schedule, unless given
+			if err := sopts.Validate(); err != nil {
+				return err
 			}
 			if fps == 0 {
 				fps = cfg.DataFPS
