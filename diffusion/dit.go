@@ -146,7 +146,7 @@ func (m *DiT) timestepEmbedding(scope *model.Scope, timestep *graph.Node, dt dty
 	}
 	arg := graph.Mul(graph.Reshape(graph.ConvertDType(timestep, dtypes.Float32), -1, 1), graph.Reshape(graph.Const(g, freqs), 1, half))
 	sinusoid := graph.ConvertDType(graph.Concatenate([]*graph.Node{graph.Cos(arg), graph.Sin(arg)}, -1), dt)
-	te := scope.At("t_embedder").At("1").WithInitializer(initializer.RandomNormalFn(scope, 0.02))
+	te := scope.At("t_embedder").At("1").WithInitializer(nn.RandomNormalInit(scope, 0.02))
 	useLoRA := m.cfg.AdaLNLoRADim > 0
 	hidden := silu(nn.Linear(te.At("linear_1"), sinusoid, d, !useLoRA))
 	if useLoRA {
@@ -163,7 +163,7 @@ func (m *DiT) timestepEmbedding(scope *model.Scope, timestep *graph.Node, dt dty
 // returned as [1, t·h·w, D].
 func (m *DiT) absolutePositions(scope *model.Scope, g *graph.Graph, t, h, w int, dt dtypes.DType) *graph.Node {
 	d := m.cfg.ModelChannels
-	sc := scope.WithInitializer(initializer.RandomNormalFn(scope, 0.02))
+	sc := scope.WithInitializer(nn.RandomNormalInit(scope, 0.02))
 	table := func(name string, n, keep int) *graph.Node {
 		v := sc.VariableWithShape(name, shapes.Make(dt, n, d)).NodeValue(g)
 		return graph.SliceAxis(v, 0, graph.AxisRange(0, keep))
@@ -171,10 +171,13 @@ func (m *DiT) absolutePositions(scope *model.Scope, g *graph.Graph, t, h, w int,
 	et := graph.Reshape(table("pos_emb_t", m.cfg.patchedMax(0), t), t, 1, 1, d)
 	eh := graph.Reshape(table("pos_emb_h", m.cfg.patchedMax(1), h), 1, h, 1, d)
 	ew := graph.Reshape(table("pos_emb_w", m.cfg.patchedMax(2), w), 1, 1, w, d)
-	e := graph.Add(graph.Add(et, eh), ew)
+	// The sum and its normalization are computed in float32, as the other norms of a bfloat16
+	// network.
+	e := graph.Add(graph.Add(graph.ConvertDType(et, dtypes.Float32), graph.ConvertDType(eh, dtypes.Float32)),
+		graph.ConvertDType(ew, dtypes.Float32))
 	rms := graph.Sqrt(graph.ReduceAndKeep(graph.Square(e), graph.ReduceMean, -1))
 	e = graph.Div(e, graph.AddScalar(rms, normEpsilon))
-	return graph.Reshape(e, 1, t*h*w, d)
+	return graph.ConvertDType(graph.Reshape(e, 1, t*h*w, d), dt)
 }
 
 // block is one GeneralDITTransformerBlock with block_config "FA-CA-MLP".

@@ -94,30 +94,56 @@ func TestTrainLearns(t *testing.T) {
 	t.Logf("mean loss: first 10 steps %.3f, last 10 steps %.3f", first, last)
 }
 
-// TestBFloat16 builds the network in bfloat16 (variables and activations), takes a training
-// step: the loss is finite and the weights are bfloat16.
+// TestBFloat16 builds the network in bfloat16 (variables and activations) and takes three
+// training steps: losses and gradient norms stay finite, the weights are bfloat16, and the
+// normal-initialized tables are not zero (GoMLX's RandomNormalFn leaves bfloat16 variables at
+// zero, which made the second step's loss NaN).
 func TestBFloat16(t *testing.T) {
 	c := mustPreset(t, "tiny-v2w")
 	c.DType = "bfloat16"
 	m := mustNew(t, c)
 	loss, _ := m.TrainLoss(DefaultTrainOptions())
 	cfg := train.DefaultConfig()
-	cfg.Steps, cfg.WarmupSteps = 2, 1
+	cfg.Steps, cfg.WarmupSteps = 3, 1
 	store := newStore(1)
 	tr, err := train.NewTrainer(testBackend(), store, loss, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := tr.TrainStep(trainTensors(2, c))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.IsNaN(float64(st.Loss)) || math.IsInf(float64(st.Loss), 0) {
-		t.Fatalf("loss %g", st.Loss)
+	finite := func(x float32) bool { return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0) }
+	for i := range cfg.Steps {
+		st, err := tr.TrainStep(trainTensors(2, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !finite(st.Loss) || !finite(st.GradNorm) {
+			t.Fatalf("step %d: loss %g, gradient norm %g", i+1, st.Loss, st.GradNorm)
+		}
 	}
 	v := store.GetVariable("/blocks/block0/blocks/2/block/layer1/weights")
 	if v == nil || v.Shape().DType.String() != "BFloat16" {
 		t.Fatalf("MLP weights: %v", v)
+	}
+	for _, path := range []string{"/extra_pos_embedder/pos_emb_t", "/t_embedder/1/linear_1/weights"} {
+		v := store.GetVariable(path)
+		if v == nil {
+			t.Fatalf("no variable %s", path)
+		}
+		val, err := v.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := toFloat32(val)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ss float64
+		for _, x := range f {
+			ss += float64(x) * float64(x)
+		}
+		if rms := math.Sqrt(ss / float64(len(f))); rms < 0.01 || rms > 0.04 {
+			t.Errorf("%s: RMS %.4g, want about the initializer's 0.02", path, rms)
+		}
 	}
 }
 

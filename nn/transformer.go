@@ -8,7 +8,6 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/initializer"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
@@ -220,7 +219,7 @@ func TransformerLM(scope *model.Scope, cfg TransformerConfig, tokens *graph.Node
 	if seq := tokens.Shape().Dim(1); seq > cfg.MaxSeqLen {
 		exceptions.Panicf("nn.TransformerLM: sequence length %d exceeds max_seq_len %d", seq, cfg.MaxSeqLen)
 	}
-	scope = scope.WithInitializer(initializer.RandomNormalFn(scope, InitStdDev))
+	scope = scope.WithInitializer(RandomNormalInit(scope, InitStdDev))
 	x := Embedding(scope.In(TokenEmbedName), tokens, cfg.VocabSize, cfg.DModel, dtypes.Float32)
 	x = PositionEmbedding(scope.In(PosEmbedName), x, cfg.MaxSeqLen)
 	for i := range cfg.NumLayers {

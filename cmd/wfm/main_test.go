@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,5 +144,42 @@ func TestSynthCLI(t *testing.T) {
 		if code, _, _ := runCLI(t, append(bad, "--out", t.TempDir())...); code != exitUsage {
 			t.Errorf("wfm %v: exit %d, want %d", bad, code, exitUsage)
 		}
+	}
+}
+
+func TestBenchDiffusionJSON(t *testing.T) {
+	cfgOut := filepath.Join(t.TempDir(), "config.json")
+	code, out, stderr := runCLI(t, "bench", "diffusion", "--backend", "go", "--preset", "tiny-v2w", "--batch", "1",
+		"--latent", "2,4,4", "--context-len", "3", "--steps", "1", "--warmup", "0", "--sample-evals", "1",
+		"--config-out", cfgOut, "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r benchDiffusionOutput
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("bench diffusion --json is not JSON: %v\n%s", err, out)
+	}
+	if r.Backend.Name != "go" || !(r.Result.GFLOPS > 0) || r.Result.SampleEvaluations != 1 || r.PeakRSSBytes <= 0 {
+		t.Fatalf("incomplete result: %+v", r)
+	}
+	// The written configuration is the one benchmarked, and reads back through --config.
+	got, err := benchDiTConfig("", cfgOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ParamCount() != r.Result.Params || got.Name != "tiny-v2w" || !got.Video2World {
+		t.Errorf("config-out %s: %+v", cfgOut, got)
+	}
+	for _, bad := range [][]string{{"--latent", "2,4"}, {"--latent", "2,x,4"}, {"--batch", "0"}, {"--preset", "huge"}, {"--dtype", "int8"}} {
+		if code, _, stderr := runCLI(t, append([]string{"bench", "diffusion", "--backend", "go"}, bad...)...); code != exitUsage {
+			t.Errorf("bench diffusion %v: exit %d, want %d (%s)", bad, code, exitUsage, stderr)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "model.json")
+	if err := os.WriteFile(bad, []byte(`{"model_channels": "wide"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "bench", "diffusion", "--config", bad); code != exitFail || !strings.Contains(stderr, bad) {
+		t.Errorf("bad --config: exit %d, stderr %q; want %d naming the file", code, stderr, exitFail)
 	}
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The physics world model of phys-v2w, trained on a GPU with more data and steps: the same
+# network and settings as reproduce-phys.sh (its comments say why each is there), on
+# $CLIPS synthetic clips (default 4000) with batch $BATCH (default 32) for $STEPS steps
+# (default 6000), with the committed tokenizer tokenizer/pretrained/cv4x4x4-tiny.safetensors.
+# Run from the repository root, on a machine with an NVIDIA GPU, python3 and jax's CUDA plugin
+# (jax_plugins.xla_cuda13; or set WFM_PJRT_PLUGIN to a xla_cuda_plugin.so):
+#   WFM=path/to/wfm bash diffusion/pretrained/reproduce-phys-gpu.sh [RUN_DIR]
+# WFM defaults to a binary built here (needs Go: GOEXPERIMENT=simd go build ./cmd/wfm);
+# BACKEND=go runs it on the CPU (for a smoke test with small CLIPS, STEPS and BATCH).
+set -euo pipefail
+run=${1:-out/phys-gpu}
+clips=${CLIPS:-4000}; steps=${STEPS:-6000}; batch=${BATCH:-32}; data=${DATA:-$run/data}; warmup=${WARMUP:-200}
+wfm=${WFM:-}; backend=${BACKEND:-cuda}
+if [ -z "$wfm" ]; then
+  GOEXPERIMENT=simd go build -o out/wfm ./cmd/wfm
+  wfm=out/wfm
+fi
+if [ "$backend" = cuda ] && [ -z "${WFM_PJRT_PLUGIN:-}" ]; then
+  site=$(python3 -c 'import jax_plugins.xla_cuda13 as m, os; print(os.path.dirname(os.path.dirname(os.path.dirname(m.__file__))))')
+  export WFM_PJRT_PLUGIN=$site/jax_plugins/xla_cuda13/xla_cuda_plugin.so
+  export XLA_FLAGS="--xla_gpu_cuda_data_dir=$site/nvidia/cu13"
+fi
+export GOPJRT_CUDA_CHECKS=0 GOMLX_NO_AUTO_INSTALL=1
+[ -f "$data/train-index.json" ] || "$wfm" synth --out "$data" --prefix train --n "$clips" --frames 33 --res 64 --scenario physics --seed 21 --no-progress
+"$wfm" --backend "$backend" train diffusion --data "$data" --prefix train --tokenizer tokenizer/pretrained/cv4x4x4-tiny.safetensors \
+  --out "$run/model" --preset tiny-v2w --width 256 --heads 4 --blocks 4 --patch 4 --adaln-lora 32 \
+  --residual-cond --latent-std frame --latent-gain 4 \
+  --frames 33 --res 64x64 --batch "$batch" --cond-frames 1,3,3 --steps "$steps" ${STOP:+--stop-at "$STOP"} --warmup "$warmup" \
+  --lr 8e-4 --min-lr 2e-5 --p-mean -1.2 --p-std 1.2 --ema 0.999 --ckpt-every 500 --keep 2 --log-every 50 \
+  --sample-sigma-min 3 --export-dtype float16 --no-progress
+echo "model: $run/model"
