@@ -2,6 +2,7 @@ package diffusion
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 
@@ -70,8 +71,16 @@ type Config struct {
 	// SigmaData is EDM's data standard deviation (0.5); SigmaMin and SigmaMax bound the noise
 	// levels the model is trained on (0.0002 and 80 in cosmos-predict1's EDM scaling).
 	SigmaData float64 `json:"sigma_data"`
-	SigmaMin  float64 `json:"sigma_min"`
-	SigmaMax  float64 `json:"sigma_max"`
+	// SigmaDataChannels, when set (our addition, not in Cosmos), replaces SigmaData with one
+	// value per latent channel in the preconditioning, the loss weighting and the condition
+	// augmentation: σd_c is the spread of what the denoiser predicts in channel c
+	// (ChannelSigmaData). A latent whose channels differ in spread by orders of magnitude, such
+	// as principal-component latents, otherwise keeps noise of size SigmaData in its faint
+	// channels wherever the network leaves them alone: the network-free part of the denoiser
+	// then shrinks each channel at its own scale.
+	SigmaDataChannels []float32 `json:"sigma_data_channels,omitempty"`
+	SigmaMin          float64   `json:"sigma_min"`
+	SigmaMax          float64   `json:"sigma_max"`
 	// SampleSigmaMin, when > 0, is where generation ends by default for this model (the
 	// sampler's sigma_min, see SampleOptions): a model whose finest detail is still noise is
 	// better read at its mean estimate of a higher noise level. 0 leaves the sampler's default.
@@ -234,6 +243,10 @@ func (c Config) Validate() error {
 		return bad("dtype", "want float32 or bfloat16, got %q", c.DType)
 	case c.SigmaData <= 0 || c.SigmaMin <= 0 || c.SigmaMax <= c.SigmaMin:
 		return bad("sigma_data", "need sigma_data > 0 and 0 < sigma_min < sigma_max")
+	case len(c.SigmaDataChannels) != 0 && len(c.SigmaDataChannels) != c.LatentChannels:
+		return bad("sigma_data_channels", "want %d values (one per latent channel), got %d", c.LatentChannels, len(c.SigmaDataChannels))
+	case slices.ContainsFunc(c.SigmaDataChannels, func(v float32) bool { return !(v > 0) || math.IsInf(float64(v), 0) }):
+		return bad("sigma_data_channels", "values must be finite and > 0")
 	case len(c.LatentMean) != len(c.LatentStd) || len(c.LatentMean)%c.LatentChannels != 0:
 		return bad("latent_mean", "latent_mean and latent_std need the same multiple of %d values", c.LatentChannels)
 	case slices.ContainsFunc(c.LatentStd, func(v float32) bool { return !(v > 0) }):
@@ -289,4 +302,16 @@ func (c Config) patchedMax(axis int) int {
 		return c.MaxLatentHeight / c.PatchSpatial
 	}
 	return c.MaxLatentWidth / c.PatchSpatial
+}
+
+// ChannelSigma returns σ_data of each latent channel: SigmaDataChannels, or SigmaData repeated.
+func (c Config) ChannelSigma() []float64 {
+	out := make([]float64, c.LatentChannels)
+	for i := range out {
+		out[i] = c.SigmaData
+		if len(c.SigmaDataChannels) == c.LatentChannels {
+			out[i] = float64(c.SigmaDataChannels[i])
+		}
+	}
+	return out
 }

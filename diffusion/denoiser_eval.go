@@ -61,11 +61,14 @@ func (s *Sampler) EvaluateDenoiser(ctx context.Context, set *TrainingSet, condFr
 	frame := h * w * c.LatentChannels
 	per := t * frame
 	ctxPer := cdims[1] * cdims[2]
-	sd := c.SigmaData
+	sds := c.ChannelSigma()
+	cSkips := make([]float64, len(sds))
 	out := make([]NoiseLevelError, len(sigmas))
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	for li, sg := range sigmas {
-		cSkip := sd * sd / (sg*sg + sd*sd)
+		for k, sd := range sds {
+			cSkips[k] = sd * sd / (sg*sg + sd*sd)
+		}
 		var model, trivial, copyLast float64
 		for start := 0; start < n; start += evalBatch {
 			if err := ctx.Err(); err != nil {
@@ -117,7 +120,7 @@ func (s *Sampler) EvaluateDenoiser(ctx context.Context, set *TrainingSet, condFr
 							base = float64(last[j])
 						}
 						model += sq(float64(d[off+j]) - truth)
-						trivial += sq(base + cSkip*(float64(x[off+j])-base) - truth)
+						trivial += sq(base + cSkips[j%len(cSkips)]*(float64(x[off+j])-base) - truth)
 						copyLast += sq(float64(last[j]) - truth)
 					}
 				}

@@ -53,14 +53,10 @@ type Conditioning struct {
 // c_in(σ_aug)·(x_c + σ_aug·n) there, and the condition frames of the output are replaced by the
 // clean condition latent: the model never has to predict what it was given.
 func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditioning) *graph.Node {
-	sd := m.cfg.SigmaData
 	b := x.Shape().Dim(0)
 	col := func(v *graph.Node) *graph.Node { return graph.Reshape(v, b, 1, 1, 1, 1) }
-	s2 := graph.Square(sigma)
-	denom := graph.AddScalar(s2, sd*sd)
-	cSkip := col(graph.Div(graph.Const(x.Graph(), float32(sd*sd)), denom))
-	cOut := col(graph.MulScalar(graph.Div(sigma, graph.Sqrt(denom)), sd))
-	cIn := col(graph.Inverse(graph.Sqrt(denom)))
+	pre := m.scalings(x.Graph(), b)
+	cSkip, cOut, cIn := pre.skip(sigma), pre.out(sigma), pre.in(sigma)
 	cNoise := graph.MulScalar(graph.Log(sigma), 0.25)
 
 	var frameMask, base *graph.Node
@@ -75,9 +71,8 @@ func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditionin
 		// frames are generated like the others); the network's mask channel still marks them.
 		usable := graph.ConvertDType(graph.LessThan(cond.AugmentSigma, sigma), frameMask.DType())
 		frameMask = graph.Mul(frameMask, col(usable))
-		augIn := graph.Inverse(graph.Sqrt(graph.AddScalar(graph.Square(cond.AugmentSigma), sd*sd)))
 		// x_c' = (x_c + σ_aug·n)·c_in(σ_aug)/c_in(σ): after the c_in(σ) below it is c_in(σ_aug)·(x_c + σ_aug·n).
-		given := graph.Mul(cond.AugmentedLatent, graph.Div(col(augIn), cIn))
+		given := graph.Mul(cond.AugmentedLatent, graph.Div(pre.in(cond.AugmentSigma), cIn))
 		x = graph.Add(graph.Mul(frameMask, given), graph.Mul(graph.OneMinus(frameMask), x))
 	}
 	out := m.Forward(scope, Inputs{
@@ -108,4 +103,71 @@ func residualBase(mask, latent *graph.Node) *graph.Node {
 	frame := graph.Einsum("bt,bthwc->bhwc", last, latent)
 	gen := graph.Reshape(graph.OneMinus(mask), b, t, 1, 1, 1)
 	return graph.Mul(gen, graph.InsertAxes(frame, 1))
+}
+
+// edmScalings computes the EDM coefficients of a batch of σ [B] in float32, as [B, 1, 1, 1, 1]
+// with the model's single σ_data, or [B, 1, 1, 1, C] with Config.SigmaDataChannels.
+type edmScalings struct {
+	b       int
+	sd, sd2 *graph.Node // σd and σd², [1, 1, 1, 1, C]; nil for the scalar σd
+	sdv     float64
+}
+
+func (m *DiT) scalings(g *graph.Graph, b int) edmScalings {
+	e := edmScalings{b: b, sdv: m.cfg.SigmaData}
+	if ch := m.cfg.SigmaDataChannels; len(ch) > 0 {
+		sd, sd2 := make([]float32, len(ch)), make([]float32, len(ch))
+		for i, v := range ch {
+			sd[i], sd2[i] = v, float32(float64(v)*float64(v))
+		}
+		e.sd = graph.Reshape(graph.Const(g, sd), 1, 1, 1, 1, len(ch))
+		e.sd2 = graph.Reshape(graph.Const(g, sd2), 1, 1, 1, 1, len(ch))
+	}
+	return e
+}
+
+func (e edmScalings) col(v *graph.Node) *graph.Node { return graph.Reshape(v, e.b, 1, 1, 1, 1) }
+
+// denom is σ² + σd².
+func (e edmScalings) denom(sigma *graph.Node) *graph.Node {
+	s2 := e.col(graph.Square(sigma))
+	if e.sd2 == nil {
+		return graph.AddScalar(s2, e.sdv*e.sdv)
+	}
+	return graph.Add(graph.BroadcastToDims(s2, e.b, 1, 1, 1, e.sd2.Shape().Dim(4)), e.sd2)
+}
+
+func (e edmScalings) bcast(v *graph.Node) *graph.Node {
+	return graph.BroadcastToDims(v, e.b, 1, 1, 1, e.sd2.Shape().Dim(4))
+}
+
+// skip is c_skip = σd²/(σ² + σd²).
+func (e edmScalings) skip(sigma *graph.Node) *graph.Node {
+	if e.sd2 == nil {
+		return graph.Div(graph.Const(sigma.Graph(), float32(e.sdv*e.sdv)), e.denom(sigma))
+	}
+	return graph.Div(e.bcast(e.sd2), e.denom(sigma))
+}
+
+// out is c_out = σ·σd/√(σ² + σd²).
+func (e edmScalings) out(sigma *graph.Node) *graph.Node {
+	r := graph.Div(e.col(sigma), graph.Sqrt(e.denom(sigma)))
+	if e.sd == nil {
+		return graph.MulScalar(r, e.sdv)
+	}
+	return graph.Mul(r, e.bcast(e.sd))
+}
+
+// in is c_in = 1/√(σ² + σd²).
+func (e edmScalings) in(sigma *graph.Node) *graph.Node {
+	return graph.Inverse(graph.Sqrt(e.denom(sigma)))
+}
+
+// weight is the loss weight λ(σ) = (σ² + σd²)/(σ·σd)².
+func (e edmScalings) weight(sigma *graph.Node) *graph.Node {
+	s2 := e.col(graph.Square(sigma))
+	if e.sd2 == nil {
+		return graph.Div(graph.AddScalar(s2, e.sdv*e.sdv), graph.MulScalar(s2, e.sdv*e.sdv))
+	}
+	return graph.Div(e.denom(sigma), graph.Mul(e.bcast(s2), e.bcast(e.sd2)))
 }

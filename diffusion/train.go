@@ -119,10 +119,13 @@ func (m *DiT) domainLoss(scope *model.Scope, opts TrainOptions, x0, context, fps
 		cond.AugmentedLatent = graph.Add(x0, graph.Mul(graph.Reshape(augSigma, b, 1, 1, 1, 1), normal(x0.Shape().Dimensions...)))
 	}
 	d := m.Denoise(scope, xn, sigma, cond)
-	sd := m.cfg.SigmaData
-	weight := graph.Div(graph.AddScalar(graph.Square(sigma), sd*sd), graph.MulScalar(graph.Square(sigma), sd*sd))
-	perSample := graph.ReduceMean(graph.Square(graph.Sub(d, x0)), 1, 2, 3, 4)
-	return graph.ReduceAllMean(graph.Mul(weight, perSample))
+	weight := m.scalings(g, b).weight(sigma) // [B, 1, 1, 1, 1 or C]
+	if len(m.cfg.SigmaDataChannels) == 0 {
+		perSample := graph.ReduceMean(graph.Square(graph.Sub(d, x0)), 1, 2, 3, 4)
+		return graph.ReduceAllMean(graph.Mul(graph.Reshape(weight, b), perSample))
+	}
+	perChannel := graph.ReduceAndKeep(graph.Square(graph.Sub(d, x0)), graph.ReduceMean, 1, 2, 3) // [B, 1, 1, 1, C]
+	return graph.ReduceAllMean(graph.Mul(weight, perChannel))
 }
 
 // toInt32 converts the condition-frame choices, capped at t-1 so that at least one frame is

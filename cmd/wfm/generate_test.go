@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,7 +272,7 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		"--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json", "--steps", "1"}
 	code, stdout, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
 		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",
-		"--residual-cond", "--latent-gain", "2"}, common...)...)
+		"--residual-cond", "--latent-gain", "2", "--sigma-data", "channel"}, common...)...)
 	if code != exitOK {
 		t.Fatalf("train diffusion: exit %d: %s", code, stderr)
 	}
@@ -283,6 +284,10 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	if c.Name != "tiny-v2w+custom" || c.ModelChannels != 48 || c.NumBlocks != 1 || c.NumHeads != 2 ||
 		c.PatchSpatial != 4 || c.AdaLNLoRADim != 0 || c.ContextDim != 64 || !c.ResidualCondition {
 		t.Errorf("config %+v", c)
+	}
+	// --sigma-data channel: one σd per latent channel, measured on the latents.
+	if len(c.SigmaDataChannels) != 16 || slices.ContainsFunc(c.SigmaDataChannels, func(v float32) bool { return !(v > 0) }) {
+		t.Errorf("sigma_data_channels %v", c.SigmaDataChannels)
 	}
 	// --latent-std frame: one scale per latent frame, shared by its channels.
 	if len(c.LatentStd) != 3*16 {
@@ -308,7 +313,8 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		}
 	}
 	_, cfg, err := diffusion.LoadWeights(run, false)
-	if err != nil || cfg.ModelChannels != 48 || cfg.PatchSpatial != 4 || cfg.ParamCount() != c.ParamCount() || !cfg.ResidualCondition {
+	if err != nil || cfg.ModelChannels != 48 || cfg.PatchSpatial != 4 || cfg.ParamCount() != c.ParamCount() || !cfg.ResidualCondition ||
+		!slices.Equal(cfg.SigmaDataChannels, c.SigmaDataChannels) {
 		t.Fatalf("model.json: %+v (%v)", cfg, err)
 	}
 	out := filepath.Join(dir, "gen.y4m")
@@ -363,6 +369,20 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine2"),
 		"--init", run, "--latent-gain", "3"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
 		t.Errorf("--init with --latent-gain: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad5"),
+		"--sigma-data", "local"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--sigma-data") {
+		t.Errorf("--sigma-data local: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine3"),
+		"--init", run, "--sigma-data", "channel"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
+		t.Errorf("--init with --sigma-data: exit %d: %s", code, stderr)
+	}
+	// Resuming the run without --sigma-data channel is refused.
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
+		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",
+		"--residual-cond", "--latent-gain", "2"}, slices.Concat(common[:len(common)-1], []string{"2"})...)...); code != exitUsage || !strings.Contains(stderr, "--sigma-data") {
+		t.Errorf("resume with another --sigma-data: exit %d: %s", code, stderr)
 	}
 	if code, _, stderr := runCLI(t, append(append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad4"),
 		"--residual-cond"}, common...), "--preset", "tiny")...); code != exitUsage || !strings.Contains(stderr, "residual_condition") {

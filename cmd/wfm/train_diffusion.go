@@ -85,6 +85,7 @@ func init() {
 		arch                      diffusionArch
 		latentStd                 string
 		latentGain                = 1.0
+		sigmaData                 = "global"
 		stopAt                    int
 		exportDType               = "float32"
 		sampleSigmaMin            float64
@@ -157,6 +158,12 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 			}
 			if initPath != "" && (cmd.Flags().Changed("latent-gain") || cmd.Flags().Changed("latent-std")) {
 				return usagef("train diffusion: the latent normalization comes from the --init model (drop --latent-std, --latent-gain)")
+			}
+			if sigmaData != "global" && sigmaData != "channel" {
+				return usagef("train diffusion: --sigma-data must be global or channel")
+			}
+			if initPath != "" && cmd.Flags().Changed("sigma-data") {
+				return usagef("train diffusion: sigma_data comes from the --init model (drop --sigma-data)")
 			}
 			if latentStd != "channel" && latentStd != "frame" {
 				return usagef("train diffusion: --latent-std must be channel or frame")
@@ -272,6 +279,15 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 				stats.LatentStd = scaled
 			}
 			cfg.LatentMean, cfg.LatentStd = stats.LatentMean, stats.LatentStd
+			if sigmaData == "channel" && initPath == "" {
+				flat := tensors.MustCopyFlatData[float32](set.Video[0])
+				if cfg.SigmaDataChannels, err = diffusion.ChannelSigmaData(flat, stats.Dims, cfg, opts.CondFrames); err != nil {
+					return err
+				}
+			}
+			if resumed != nil && initPath == "" && (len(resumed.SigmaDataChannels) > 0) != (len(cfg.SigmaDataChannels) > 0) {
+				return usagef("train diffusion: %s was trained with a different --sigma-data; resume with the same one", out)
+			}
 			if cfg.DataFPS == 0 {
 				cfg.DataFPS = stats.DataFPS
 			}
@@ -366,6 +382,7 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (initialization, shuffling, noise)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bars")
 	f.StringVar(&latentStd, "latent-std", "channel", "latent normalization: channel (per frame and channel, as Cosmos) or frame (one scale per latent frame, for principal-component latents such as cv4x4x4-tiny's)")
+	f.StringVar(&sigmaData, "sigma-data", sigmaData, "EDM's sigma_data: global (one value, 0.5, as Cosmos) or channel (measured per latent channel on the training latents: the spread of what the denoiser predicts; for latents whose channels differ in scale, such as principal components)")
 	f.Float64Var(&latentGain, "latent-gain", latentGain, "multiply the normalized latents by this (with --residual-cond, so that the offsets from the last frame have about EDM's sigma_data of 0.5)")
 	f.IntVar(&arch.width, "width", 0, "transformer width (model_channels), overriding the preset's")
 	f.IntVar(&arch.blocks, "blocks", 0, "transformer blocks, overriding the preset's")
