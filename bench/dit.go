@@ -147,31 +147,12 @@ func RunDiTStep(ctx context.Context, b compute.Backend, c diffusion.Config, shap
 		}
 		return l, nil
 	}
-	start := time.Now()
-	if res.FirstLoss, err = run(); err != nil {
-		return DiTResult{}, fmt.Errorf("bench: dit step: compile and first step: %w", err)
+	tm, err := timeSteps(ctx, "dit step", steps, warmup, run)
+	if err != nil {
+		return DiTResult{}, err
 	}
-	res.CompileSeconds = time.Since(start).Seconds()
-	for i := range warmup {
-		if err := ctx.Err(); err != nil {
-			return DiTResult{}, err
-		}
-		if _, err := run(); err != nil {
-			return DiTResult{}, fmt.Errorf("bench: dit step: warmup step %d: %w", i, err)
-		}
-	}
-	times := make([]float64, steps)
-	for i := range steps {
-		if err := ctx.Err(); err != nil {
-			return DiTResult{}, err
-		}
-		start := time.Now()
-		if res.LastLoss, err = run(); err != nil {
-			return DiTResult{}, fmt.Errorf("bench: dit step: timed step %d: %w", i, err)
-		}
-		times[i] = time.Since(start).Seconds()
-	}
-	s := stats(times)
+	res.FirstLoss, res.LastLoss, res.CompileSeconds = tm.first, tm.last, tm.compile
+	s := stats(tm.times)
 	res.MedianStepSeconds, res.MeanStepSeconds, res.MinStepSeconds, res.MaxStepSeconds = s.median, s.mean, s.min, s.max
 	res.GFLOPS = res.StepFLOPs / res.MedianStepSeconds / 1e9
 	if sampleEvals > 0 {

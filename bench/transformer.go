@@ -100,30 +100,12 @@ func RunTransformerStep(ctx context.Context, b compute.Backend, cfg nn.Transform
 		Batch: batch, SeqLen: seqLen, Steps: steps, Warmup: warmup,
 		Params: cfg.Params(), GOMAXPROCS: runtime.GOMAXPROCS(0), StepFLOPs: cfg.TrainStepFLOPs(batch, seqLen),
 	}
-	start := time.Now()
-	if res.FirstLoss, err = step.run(); err != nil {
-		return Result{}, fmt.Errorf("bench: transformer step: compile and first step: %w", err)
+	tm, err := timeSteps(ctx, "transformer step", steps, warmup, step.run)
+	if err != nil {
+		return Result{}, err
 	}
-	res.CompileSeconds = time.Since(start).Seconds()
-	for i := range warmup {
-		if err := ctx.Err(); err != nil {
-			return Result{}, err
-		}
-		if _, err := step.run(); err != nil {
-			return Result{}, fmt.Errorf("bench: transformer step: warmup step %d: %w", i, err)
-		}
-	}
-	times := make([]float64, steps)
-	for i := range steps {
-		if err := ctx.Err(); err != nil {
-			return Result{}, err
-		}
-		start := time.Now()
-		if res.LastLoss, err = step.run(); err != nil {
-			return Result{}, fmt.Errorf("bench: transformer step: timed step %d: %w", i, err)
-		}
-		times[i] = time.Since(start).Seconds()
-	}
+	res.FirstLoss, res.LastLoss, res.CompileSeconds = tm.first, tm.last, tm.compile
+	times := tm.times
 	res.summarize(times)
 	return res, nil
 }
@@ -174,15 +156,8 @@ func (s *transformerStep) close() { s.exec.Finalize() }
 
 // summarize fills the timing statistics from per-step seconds.
 func (r *Result) summarize(times []float64) {
-	sorted := slices.Sorted(slices.Values(times))
-	n := len(sorted)
-	r.MedianStepSeconds = median(times)
-	var sum float64
-	for _, t := range sorted {
-		sum += t
-	}
-	r.MeanStepSeconds = sum / float64(n)
-	r.MinStepSeconds, r.MaxStepSeconds = sorted[0], sorted[n-1]
+	s := stats(times)
+	r.MedianStepSeconds, r.MeanStepSeconds, r.MinStepSeconds, r.MaxStepSeconds = s.median, s.mean, s.min, s.max
 	r.GFLOPS = r.StepFLOPs / r.MedianStepSeconds / 1e9
 	r.TokensPerSecond = float64(r.Batch*r.SeqLen) / r.MedianStepSeconds
 }
@@ -212,4 +187,43 @@ func syntheticBatch(vocab, batch, seqLen int) (tokens, targets *tensors.Tensor) 
 		out = append(out, row[1:]...)
 	}
 	return tensors.FromFlatDataAndDimensions(in, batch, seqLen), tensors.FromFlatDataAndDimensions(out, batch, seqLen)
+}
+
+// timing is what timeSteps measured.
+type timing struct {
+	first, last float64   // the values of the first and last calls (losses)
+	compile     float64   // seconds of the first call (compilation, initialization, one step)
+	times       []float64 // seconds of each timed call
+}
+
+// timeSteps calls run once untimed (it compiles), warmup more times untimed, then steps times
+// timed one by one. ctx cancels between calls; what names the step in errors.
+func timeSteps(ctx context.Context, what string, steps, warmup int, run func() (float64, error)) (timing, error) {
+	var tm timing
+	var err error
+	start := time.Now()
+	if tm.first, err = run(); err != nil {
+		return tm, fmt.Errorf("bench: %s: compile and first step: %w", what, err)
+	}
+	tm.compile = time.Since(start).Seconds()
+	for i := range warmup {
+		if err := ctx.Err(); err != nil {
+			return tm, err
+		}
+		if _, err := run(); err != nil {
+			return tm, fmt.Errorf("bench: %s: warmup step %d: %w", what, i, err)
+		}
+	}
+	tm.times = make([]float64, steps)
+	for i := range steps {
+		if err := ctx.Err(); err != nil {
+			return tm, err
+		}
+		start := time.Now()
+		if tm.last, err = run(); err != nil {
+			return tm, fmt.Errorf("bench: %s: timed step %d: %w", what, i, err)
+		}
+		tm.times[i] = time.Since(start).Seconds()
+	}
+	return tm, nil
 }
