@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The physics world model of phys-v2w, trained on a GPU with more data and steps: the same
-# network and settings as reproduce-phys.sh (its comments say why each is there), on
-# $CLIPS synthetic clips (default 4000) with batch $BATCH (default 32) for $STEPS steps
-# (default 6000), with the committed tokenizer tokenizer/pretrained/cv4x4x4-tiny.safetensors.
+# The recipe of diffusion/pretrained/phys-v2w: the network and latent settings of
+# reproduce-phys.sh (its comments say why each is there) trained on a GPU with more data and
+# steps: $CLIPS synthetic clips (default 4000), batch $BATCH (default 32), $STEPS steps (default
+# 5000) at lr 8e-4 with EMA 0.999, on the committed tokenizer
+# tokenizer/pretrained/cv4x4x4-tiny.safetensors. About 3 minutes on one H200 (2026-11-26).
 # Run from the repository root, on a machine with an NVIDIA GPU, python3 and jax's CUDA plugin
 # (jax_plugins.xla_cuda13; or set WFM_PJRT_PLUGIN to a xla_cuda_plugin.so):
 #   WFM=path/to/wfm bash diffusion/pretrained/reproduce-phys-gpu.sh [RUN_DIR]
@@ -10,7 +11,7 @@
 # BACKEND=go runs it on the CPU (for a smoke test with small CLIPS, STEPS and BATCH).
 set -euo pipefail
 run=${1:-out/phys-gpu}
-clips=${CLIPS:-4000}; steps=${STEPS:-6000}; batch=${BATCH:-32}; data=${DATA:-$run/data}; warmup=${WARMUP:-200}
+clips=${CLIPS:-4000}; steps=${STEPS:-5000}; batch=${BATCH:-32}; data=${DATA:-$run/data}; warmup=${WARMUP:-200}
 wfm=${WFM:-}; backend=${BACKEND:-cuda}
 if [ -z "$wfm" ]; then
   GOEXPERIMENT=simd go build -o out/wfm ./cmd/wfm
