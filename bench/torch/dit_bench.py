@@ -40,8 +40,9 @@ Precision (--dtype): float32 runs with TF32 matmuls/convolutions allowed (XLA's 
 bfloat16 mirrors our Config.DType "bfloat16": the parameters themselves are bfloat16 (no float32
 master copy) and so are the activations, while the EDM arithmetic, the loss, the sinusoidal
 timestep features and the RoPE angles are float32, and LayerNorm statistics are accumulated in
-float32 (PyTorch's kernels do that for bfloat16 input). RMSNorm and the absolute-embedding
-normalisation take bfloat16 input as ours (F.rms_norm may accumulate in float32 internally).
+float32 (PyTorch's kernels do that for bfloat16 input). RMSNorm takes bfloat16 input as ours
+(F.rms_norm may accumulate in float32 internally); the absolute-embedding tables are summed and
+normalized in float32, as ours.
 No autocast is used: dtypes are explicit, as in our graph.
 
 Usage (the config is diffusion.Config's JSON, e.g. from `wfm bench diffusion --config-out F`):
@@ -394,9 +395,11 @@ class LearnablePosEmbAxis(nn.Module):
         self.pos_emb_w = nn.Parameter(torch.empty(cfg.patched_max(2), d, **fk))
 
     def forward(self, t: int, h: int, w: int) -> torch.Tensor:
-        e = self.pos_emb_t[:t, None, None] + self.pos_emb_h[None, :h, None] + self.pos_emb_w[None, None, :w]
+        dt = self.pos_emb_t.dtype
+        f = torch.float32  # summed and normalized in float32, as ours
+        e = self.pos_emb_t[:t, None, None].to(f) + self.pos_emb_h[None, :h, None].to(f) + self.pos_emb_w[None, None, :w].to(f)
         e = e / (e.pow(2).mean(-1, keepdim=True).sqrt() + NORM_EPS)
-        return e.reshape(1, t * h * w, e.shape[-1])
+        return e.reshape(1, t * h * w, e.shape[-1]).to(dt)
 
 
 class VideoRope3D(nn.Module):
