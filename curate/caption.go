@@ -1,19 +1,16 @@
 package curate
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"image/png"
-	"io"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wfm-platform/wfm/internal/chatapi"
 )
 
 // Captioner describes a clip in words. Implementations must be safe for concurrent use.
@@ -108,7 +105,8 @@ func (s *SynthCaptioner) truth(path string) (*VideoTruth, error) {
 // request) to describe Frames evenly spaced frames of the clip, sent as PNG data URLs in one
 // user message ("image_url" content parts, https://platform.openai.com/docs/api-reference/chat).
 // Temperature 0 keeps captions as repeatable as the server allows. Requests that fail with a
-// transport error, 429 or 5xx are retried up to Retries times with doubling delays.
+// transport error, 429 or 5xx are retried up to Retries times with doubling delays (or the
+// server's Retry-After).
 type OpenAICaptioner struct {
 	BaseURL   string // up to and including /v1, e.g. http://localhost:8000/v1
 	Model     string
@@ -138,140 +136,33 @@ func (c *OpenAICaptioner) Caption(ctx context.Context, it *Item) (string, error)
 	if prompt == "" {
 		prompt = DefaultCaptionPrompt
 	}
-	content := []map[string]any{{"type": "text", "text": prompt}}
+	parts := []chatapi.Part{chatapi.TextPart(prompt)}
 	for i := range nf {
 		t := (2*i + 1) * it.Clip.Frames / (2 * nf) // the middle of each of nf equal parts
-		var b bytes.Buffer
-		if err := png.Encode(&b, it.Clip.Image(t)); err != nil {
+		frame, err := chatapi.ImagePart(it.Clip.Image(t))
+		if err != nil {
 			return "", err
 		}
-		content = append(content, map[string]any{"type": "image_url",
-			"image_url": map[string]string{"url": "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())}})
+		parts = append(parts, frame)
 	}
 	maxTok := c.MaxTokens
 	if maxTok <= 0 {
 		maxTok = 256
 	}
-	body, err := json.Marshal(map[string]any{"model": c.Model, "temperature": 0, "max_tokens": maxTok,
-		"messages": []map[string]any{{"role": "user", "content": content}}})
-	if err != nil {
-		return "", err
-	}
 	retries := c.Retries
 	if retries <= 0 {
 		retries = 3
-	}
-	delay := 500 * time.Millisecond
-	var lastErr error
-	for attempt := 0; attempt <= retries; attempt++ {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return "", ctx.Err()
-			case <-time.After(delay):
-			}
-			delay *= 2
-		}
-		text, retry, err := c.post(ctx, body)
-		if err == nil {
-			return text, nil
-		}
-		lastErr = err
-		if !retry || ctx.Err() != nil {
-			break
-		}
-	}
-	return "", lastErr
-}
-
-// post sends one request; retry says whether a failure is worth another try.
-func (c *OpenAICaptioner) post(ctx context.Context, body []byte) (text string, retry bool, err error) {
-	url := strings.TrimRight(c.BaseURL, "/") + "/chat/completions"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return "", false, fmt.Errorf("curate: captioner %s: %w", url, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if c.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+c.APIKey)
 	}
 	client := c.Client
 	if client == nil {
 		client = &http.Client{Timeout: 2 * time.Minute}
 	}
-	resp, err := client.Do(req)
+	api := chatapi.Client{URL: chatapi.Endpoint(c.BaseURL), APIKey: c.APIKey, HTTP: client,
+		Attempts: retries + 1, Backoff: 500 * time.Millisecond}
+	reply, err := api.Complete(ctx, chatapi.Request{Model: c.Model, MaxTokens: maxTok,
+		Messages: []chatapi.Message{{Role: "user", Parts: parts}}})
 	if err != nil {
-		return "", true, fmt.Errorf("curate: captioner %s: %w", url, err)
+		return "", fmt.Errorf("curate: captioner %w", err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return "", true, fmt.Errorf("curate: captioner %s: read reply: %w", url, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		retry = resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
-		return "", retry, fmt.Errorf("curate: captioner %s: HTTP %d: %s", url, resp.StatusCode, snippet(data))
-	}
-	text, err = parseChatReply(data)
-	if err != nil {
-		return "", false, fmt.Errorf("curate: captioner %s: %w", url, err)
-	}
-	return text, false, nil
-}
-
-// parseChatReply extracts the first choice's message text from a chat completions reply.
-func parseChatReply(data []byte) (string, error) {
-	var r struct {
-		Choices []struct {
-			Message struct {
-				Content json.RawMessage `json:"content"`
-			} `json:"message"`
-		} `json:"choices"`
-		Error *struct {
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	if err := json.Unmarshal(data, &r); err != nil {
-		return "", fmt.Errorf("reply is not JSON: %w (%s)", err, snippet(data))
-	}
-	if r.Error != nil {
-		return "", fmt.Errorf("server error: %s", r.Error.Message)
-	}
-	if len(r.Choices) == 0 {
-		return "", errors.New("reply has no choices")
-	}
-	raw := r.Choices[0].Message.Content
-	// content is a string, or (some servers) a list of {"type":"text","text":...} parts.
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		if strings.TrimSpace(s) == "" {
-			return "", errors.New("reply caption is empty")
-		}
-		return s, nil
-	}
-	var parts []struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
-	}
-	if err := json.Unmarshal(raw, &parts); err != nil {
-		return "", fmt.Errorf("reply message content is neither text nor parts (%s)", snippet(raw))
-	}
-	var b strings.Builder
-	for _, p := range parts {
-		if p.Type == "text" {
-			b.WriteString(p.Text)
-		}
-	}
-	if strings.TrimSpace(b.String()) == "" {
-		return "", errors.New("reply caption is empty")
-	}
-	return b.String(), nil
-}
-
-func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	return s
+	return reply.Content, nil
 }

@@ -118,40 +118,6 @@ func TestOpenAICaptionerClientErrorIsNotRetried(t *testing.T) {
 	}
 }
 
-func TestParseChatReply(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{`{"choices":[{"message":{"content":"a ball falls"}}]}`, "a ball falls", true},
-		{`{"choices":[{"message":{"content":[{"type":"text","text":"a "},{"type":"text","text":"box"}]}}]}`, "a box", true},
-		{`{"choices":[]}`, "", false},
-		{`{"error":{"message":"no such model"}}`, "", false},
-		{`{"choices":[{"message":{"content":"  "}}]}`, "", false},
-		{`{"choices":[{"message":{"content":42}}]}`, "", false},
-		{`<html>`, "", false},
-	}
-	for _, tc := range tests {
-		got, err := parseChatReply([]byte(tc.in))
-		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("%s: %q, %v", tc.in, got, err)
-		}
-	}
-}
-
-func FuzzParseChatReply(f *testing.F) {
-	f.Add([]byte(`{"choices":[{"message":{"content":"a ball falls"}}]}`))
-	f.Add([]byte(`{"choices":[{"message":{"content":[{"type":"text","text":"x"}]}}]}`))
-	f.Add([]byte(`{"error":{"message":"e"}}`))
-	f.Add([]byte(`[]`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		text, err := parseChatReply(data)
-		if err == nil && strings.TrimSpace(text) == "" {
-			t.Fatalf("empty caption accepted from %q", data)
-		}
-	})
-}
-
 func TestSynthCaptionerPicksOverlappingShot(t *testing.T) {
 	dir := t.TempDir()
 	vt := VideoTruth{Shots: []ShotTruth{{Span: Span{0, 10}, Captions: []string{"first"}}, {Span: Span{10, 30}, Captions: []string{"second"}}}}

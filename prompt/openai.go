@@ -1,22 +1,19 @@
 package prompt
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/wfm-platform/wfm/internal/chatapi"
 	"github.com/wfm-platform/wfm/world"
 	"github.com/wfm-platform/wfm/world/physics"
 	"github.com/wfm-platform/wfm/world/synth"
@@ -29,10 +26,6 @@ const (
 	DefaultAttempts  = 3
 	DefaultBackoff   = time.Second
 	DefaultMaxTokens = 256
-	// maxBackoff caps one wait between attempts, including a server's Retry-After.
-	maxBackoff = 30 * time.Second
-	// maxResponseBytes bounds the body read from the server.
-	maxResponseBytes = 1 << 20
 )
 
 // Errors of the OpenAI adapter, matched with errors.Is.
@@ -87,7 +80,7 @@ type OpenAIConfig struct {
 	Temperature float64
 	// SystemPrompt replaces SystemPrompt() when set.
 	SystemPrompt string
-	// Client sends the requests (default: a new http.Client; each attempt's deadline comes
+	// Client sends the requests (default: http.DefaultClient; each attempt's deadline comes
 	// from Timeout).
 	Client *http.Client
 }
@@ -96,7 +89,7 @@ type OpenAIConfig struct {
 type OpenAI struct {
 	cfg      OpenAIConfig
 	endpoint string
-	key      string
+	client   chatapi.Client
 }
 
 // NewOpenAI checks cfg, fills its defaults and reads the API key from the environment.
@@ -122,11 +115,9 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 	if cfg.SystemPrompt == "" {
 		cfg.SystemPrompt = SystemPrompt()
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{}
-	}
-	return &OpenAI{cfg: cfg, endpoint: strings.TrimRight(cfg.BaseURL, "/") + "/chat/completions",
-		key: os.Getenv(cfg.APIKeyEnv)}, nil
+	endpoint := chatapi.Endpoint(cfg.BaseURL)
+	return &OpenAI{cfg: cfg, endpoint: endpoint, client: chatapi.Client{URL: endpoint, APIKey: os.Getenv(cfg.APIKeyEnv),
+		HTTP: cfg.Client, Timeout: cfg.Timeout, Attempts: cfg.Attempts, Backoff: cfg.Backoff}}, nil
 }
 
 func cmpOr[T comparable](v, def T) T {
@@ -140,20 +131,6 @@ func cmpOr[T comparable](v, def T) T {
 // Name implements Upsampler.
 func (o *OpenAI) Name() string { return "openai:" + o.cfg.Model }
 
-type chatMessage struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
-}
-
-type chatRequest struct {
-	Model       string        `json:"model"`
-	Messages    []chatMessage `json:"messages"`
-	MaxTokens   int           `json:"max_tokens"`
-	Temperature float64       `json:"temperature"`
-	N           int           `json:"n"`
-	Stream      bool          `json:"stream"`
-}
-
 // Upsample implements Upsampler: one chat completion with the system prompt and the user's
 // prompt, retried as OpenAIConfig says.
 func (o *OpenAI) Upsample(ctx context.Context, p string) (string, error) {
@@ -163,112 +140,39 @@ func (o *OpenAI) Upsample(ctx context.Context, p string) (string, error) {
 	if len(p) > MaxPromptBytes || !utf8.ValidString(p) {
 		return "", fmt.Errorf("prompt: prompt of %d bytes is over the %d-byte limit or not UTF-8", len(p), MaxPromptBytes)
 	}
-	body, err := json.Marshal(chatRequest{
-		Model: o.cfg.Model, MaxTokens: o.cfg.MaxTokens, Temperature: o.cfg.Temperature, N: 1,
-		Messages: []chatMessage{{Role: "system", Content: o.cfg.SystemPrompt}, {Role: "user", Content: p}},
+	reply, err := o.client.Complete(ctx, chatapi.Request{
+		Model: o.cfg.Model, MaxTokens: o.cfg.MaxTokens, Temperature: o.cfg.Temperature,
+		Messages: []chatapi.Message{{Role: "system", Text: o.cfg.SystemPrompt}, {Role: "user", Text: p}},
 	})
 	if err != nil {
-		return "", err
+		return "", o.failure(ctx, err)
 	}
-	var last error
-	status := 0
-	wait := o.cfg.Backoff
-	for attempt := 1; attempt <= o.cfg.Attempts; attempt++ {
-		if attempt > 1 {
-			select {
-			case <-ctx.Done():
-				return "", ctx.Err()
-			case <-time.After(min(wait, maxBackoff)):
-			}
-			wait *= 2
-		}
-		out, st, retryAfter, retry, err := o.once(ctx, body)
-		if err == nil {
-			return out, nil
-		}
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		last, status = err, st
-		if errors.Is(err, ErrMalformed) {
-			return "", fmt.Errorf("prompt: %s: %w", o.endpoint, err)
-		}
-		if !retry {
-			return "", &ServiceError{Kind: ErrRejected, URL: o.endpoint, Status: st, Attempts: attempt, Err: err}
-		}
-		if retryAfter > 0 {
-			wait = retryAfter
-		}
-	}
-	return "", &ServiceError{Kind: ErrUnavailable, URL: o.endpoint, Status: status, Attempts: o.cfg.Attempts, Err: last}
-}
-
-// once makes one attempt. retry says whether another attempt may succeed.
-func (o *OpenAI) once(ctx context.Context, body []byte) (out string, status int, retryAfter time.Duration, retry bool, err error) {
-	actx, cancel := context.WithTimeout(ctx, o.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, o.endpoint, bytes.NewReader(body))
+	out, err := upsampled(reply)
 	if err != nil {
-		return "", 0, 0, false, err
+		return "", fmt.Errorf("prompt: %s: %w", o.endpoint, err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	if o.key != "" {
-		req.Header.Set("Authorization", "Bearer "+o.key)
-	}
-	resp, err := o.cfg.Client.Do(req)
-	if err != nil {
-		return "", 0, 0, true, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return "", resp.StatusCode, 0, true, fmt.Errorf("reading the answer: %w", err)
-	}
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return "", resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After")), true,
-			fmt.Errorf("HTTP %d: %s", resp.StatusCode, snippet(data))
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", resp.StatusCode, 0, false, fmt.Errorf("HTTP %d: %s", resp.StatusCode, snippet(data))
-	}
-	if len(data) > maxResponseBytes {
-		return "", resp.StatusCode, 0, false, fmt.Errorf("%w: answer over %d bytes", ErrMalformed, maxResponseBytes)
-	}
-	out, err = ParseChatCompletion(data)
-	return out, resp.StatusCode, 0, false, err
+	return out, nil
 }
 
-func parseRetryAfter(v string) time.Duration {
-	s, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || s <= 0 {
-		return 0
+// failure turns an error of chatapi.Client.Complete into this package's: the context's error
+// when it is done, ErrMalformed for an unusable answer, else a ServiceError.
+func (o *OpenAI) failure(ctx context.Context, err error) error {
+	var ce *chatapi.Error
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case !errors.As(err, &ce):
+		return err
 	}
-	return min(time.Duration(s)*time.Second, maxBackoff)
-}
-
-func snippet(b []byte) string {
-	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "?")), " ")
-	if len(s) > 200 {
-		s = s[:200] + "..."
+	var fe chatapi.FormatError
+	if errors.As(ce.Err, &fe) {
+		return fmt.Errorf("prompt: %s: %w: %s", ce.URL, ErrMalformed, fe)
 	}
-	if s == "" {
-		return "(empty body)"
+	kind := ErrUnavailable
+	if !ce.Retryable {
+		kind = ErrRejected
 	}
-	return strconv.Quote(s)
-}
-
-// chatResponse is the part of a chat-completions answer the adapter reads.
-type chatResponse struct {
-	Choices *[]struct {
-		Message *struct {
-			Content json.RawMessage `json:"content"`
-		} `json:"message"`
-		FinishReason string `json:"finish_reason"`
-	} `json:"choices"`
-	Error *struct {
-		Message string `json:"message"`
-	} `json:"error"`
+	return &ServiceError{Kind: kind, URL: ce.URL, Status: ce.Status, Attempts: ce.Attempts, Err: ce.Err}
 }
 
 var (
@@ -283,31 +187,22 @@ var (
 // error object, no choices, no message, content that is null, empty or not text, an answer
 // cut off at max_tokens, or a result over MaxPromptBytes or holding control characters.
 func ParseChatCompletion(body []byte) (string, error) {
+	reply, err := chatapi.ParseReply(body)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return upsampled(reply)
+}
+
+// upsampled is the cleaned caption of a reply, or an error wrapping ErrMalformed.
+func upsampled(reply chatapi.Reply) (string, error) {
 	bad := func(format string, args ...any) (string, error) {
 		return "", fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
 	}
-	var r chatResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		return bad("not a JSON chat completion (%v): %s", err, snippet(body))
-	}
-	if r.Error != nil {
-		return bad("server error: %s", snippet([]byte(r.Error.Message)))
-	}
-	if r.Choices == nil || len(*r.Choices) == 0 {
-		return bad("no choices: %s", snippet(body))
-	}
-	c := (*r.Choices)[0]
-	if c.Message == nil {
-		return bad("choice 0 has no message")
-	}
-	if c.FinishReason == "length" {
+	if reply.FinishReason == "length" {
 		return bad("answer cut off at max_tokens (raise max_tokens)")
 	}
-	text, err := contentText(c.Message.Content)
-	if err != nil {
-		return bad("choice 0: %v", err)
-	}
-	text = thinkRE.ReplaceAllString(text, " ")
+	text := thinkRE.ReplaceAllString(reply.Content, " ")
 	text = strings.Join(strings.Fields(text), " ")
 	text = labelRE.ReplaceAllString(text, "")
 	for len(text) >= 2 && strings.ContainsRune(`"'`, rune(text[0])) && text[len(text)-1] == text[0] {
@@ -322,32 +217,6 @@ func ParseChatCompletion(body []byte) (string, error) {
 		return bad("choice 0: control characters in content")
 	}
 	return text, nil
-}
-
-// contentText reads a message content: a JSON string or an array of {"type":"text","text":...}.
-func contentText(raw json.RawMessage) (string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", errors.New("null content")
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s, nil
-	}
-	var parts []struct {
-		Type string  `json:"type"`
-		Text *string `json:"text"`
-	}
-	if err := json.Unmarshal(raw, &parts); err != nil {
-		return "", fmt.Errorf("content is neither text nor text parts: %s", snippet(raw))
-	}
-	var b strings.Builder
-	for i, p := range parts {
-		if p.Type != "text" || p.Text == nil {
-			return "", fmt.Errorf("content part %d is %q, not text", i, p.Type)
-		}
-		b.WriteString(*p.Text)
-	}
-	return b.String(), nil
 }
 
 // SystemPrompt is the default instruction of the OpenAI adapter: the caption style of the

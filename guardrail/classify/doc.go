@@ -11,8 +11,9 @@
 //     ("S1,S10"), from the MLCommons hazard taxonomy (S1 violent crimes ... S14 code
 //     interpreter abuse; see the Llama Guard 3 model card). The reference platform (NVIDIA
 //     Cosmos) runs a similar stage with Aegis, a Llama Guard adapter. Each attempt has its own
-//     timeout, transport errors, 429 and 5xx answers are retried with exponential back-off, and
-//     everything else that is not a well-formed verdict is an error: the guard pipeline turns
+//     timeout, transport errors, 429 and 5xx answers are retried with exponential back-off
+//     (honouring Retry-After; the HTTP client is internal/chatapi, shared with the prompt
+//     upsampler and the captioner), and everything else that is not a well-formed verdict is an error: the guard pipeline turns
 //     every error into a block (fail closed), where the reference lets the prompt through.
 //
 //   - LogReg, a small classifier built in: L2-regularized logistic regression, trained by

@@ -1,19 +1,16 @@
 package classify
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
-	"image/png"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/wfm-platform/wfm/internal/chatapi"
 )
 
 // Defaults of LlamaGuardConfig.
@@ -21,8 +18,6 @@ const (
 	DefaultTimeout  = 10 * time.Second
 	DefaultAttempts = 3
 	DefaultBackoff  = 250 * time.Millisecond
-	// maxResponse bounds the bytes read from the service.
-	maxResponse = 1 << 20
 )
 
 // LlamaGuardCategories names the hazard codes of Llama Guard 3 (the MLCommons taxonomy).
@@ -86,8 +81,8 @@ type LlamaGuardConfig struct {
 // LlamaGuard classifies prompts and images with a Llama Guard class model behind an
 // OpenAI-compatible chat completions endpoint.
 type LlamaGuard struct {
-	cfg      LlamaGuardConfig
-	endpoint string
+	model  string
+	client chatapi.Client
 }
 
 // NewLlamaGuard checks the configuration and returns the adapter.
@@ -107,142 +102,56 @@ func NewLlamaGuard(cfg LlamaGuardConfig) (*LlamaGuard, error) {
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = DefaultBackoff
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{}
-	}
-	return &LlamaGuard{cfg: cfg, endpoint: strings.TrimRight(cfg.URL, "/") + "/chat/completions"}, nil
+	return &LlamaGuard{model: cfg.Model, client: chatapi.Client{URL: chatapi.Endpoint(cfg.URL), APIKey: cfg.APIKey,
+		HTTP: cfg.Client, Timeout: cfg.Timeout, Attempts: cfg.Attempts, Backoff: cfg.Backoff}}, nil
 }
 
 // Name is the model name.
-func (g *LlamaGuard) Name() string { return g.cfg.Model }
-
-type chatMessage struct {
-	Role    string `json:"role"`
-	Content any    `json:"content"`
-}
-
-type contentPart struct {
-	Type     string    `json:"type"`
-	Text     string    `json:"text,omitempty"`
-	ImageURL *imageURL `json:"image_url,omitempty"`
-}
-
-type imageURL struct {
-	URL string `json:"url"`
-}
-
-type chatRequest struct {
-	Model       string        `json:"model"`
-	Messages    []chatMessage `json:"messages"`
-	Temperature float64       `json:"temperature"`
-	MaxTokens   int           `json:"max_tokens"`
-}
-
-type chatResponse struct {
-	Choices []struct {
-		Message struct {
-			Content *string `json:"content"`
-		} `json:"message"`
-	} `json:"choices"`
-}
+func (g *LlamaGuard) Name() string { return g.model }
 
 // ClassifyText asks the model about one user turn holding the prompt.
 func (g *LlamaGuard) ClassifyText(ctx context.Context, text string) (Result, error) {
-	return g.classify(ctx, []chatMessage{{Role: "user", Content: text}})
+	return g.classify(ctx, chatapi.Message{Role: "user", Text: text})
 }
 
 // ClassifyImage asks the model about one user turn holding the image (as a PNG data URL, the
 // way OpenAI-compatible servers take images for vision models such as Llama Guard 3 Vision).
 func (g *LlamaGuard) ClassifyImage(ctx context.Context, img image.Image) (Result, error) {
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+	frame, err := chatapi.ImagePart(img)
+	if err != nil {
 		return Result{}, fmt.Errorf("classify: encode frame: %w", err)
 	}
-	url := "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
-	return g.classify(ctx, []chatMessage{{Role: "user", Content: []contentPart{
-		{Type: "text", Text: "Is this video frame safe?"},
-		{Type: "image_url", ImageURL: &imageURL{URL: url}},
-	}}})
+	return g.classify(ctx, chatapi.Message{Role: "user", Parts: []chatapi.Part{chatapi.TextPart("Is this video frame safe?"), frame}})
 }
 
-func (g *LlamaGuard) classify(ctx context.Context, msgs []chatMessage) (Result, error) {
-	body, err := json.Marshal(chatRequest{Model: g.cfg.Model, Messages: msgs, MaxTokens: 20})
+func (g *LlamaGuard) classify(ctx context.Context, msg chatapi.Message) (Result, error) {
+	reply, err := g.client.Complete(ctx, chatapi.Request{Model: g.model, Messages: []chatapi.Message{msg}, MaxTokens: 20})
 	if err != nil {
-		return Result{}, fmt.Errorf("classify: encode request: %w", err)
+		return Result{}, serviceError(err)
 	}
-	wait := g.cfg.Backoff
-	serr := &ServiceError{URL: g.endpoint}
-	for attempt := 0; attempt < g.cfg.Attempts; attempt++ {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				serr.Kind, serr.Err = ErrUnavailable, ctx.Err()
-				return Result{}, serr
-			case <-time.After(wait):
-			}
-			wait *= 2
-		}
-		serr.Attempts = attempt + 1
-		res, status, retry, err := g.once(ctx, body)
-		serr.Status = status
-		if err == nil {
-			return res, nil
-		}
-		serr.Err = err
-		if !retry || ctx.Err() != nil {
-			switch {
-			case errors.Is(err, ErrMalformed):
-				serr.Kind = ErrMalformed
-			case status >= 400 && status < 500 && status != http.StatusTooManyRequests:
-				serr.Kind = ErrRejected
-			default:
-				serr.Kind = ErrUnavailable
-			}
-			return Result{}, serr
-		}
+	res, err := ParseLlamaGuard(reply.Content)
+	if err != nil {
+		return Result{}, &ServiceError{URL: g.client.URL, Attempts: reply.Attempts, Status: http.StatusOK, Kind: ErrMalformed, Err: err}
 	}
-	serr.Kind = ErrUnavailable
-	return Result{}, serr
+	res.Model = g.model
+	return res, nil
 }
 
-// once makes one attempt; retry says whether a failure is worth another.
-func (g *LlamaGuard) once(ctx context.Context, body []byte) (res Result, status int, retry bool, err error) {
-	actx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, g.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return Result{}, 0, false, err
+// serviceError turns an error of chatapi.Client.Complete into a ServiceError of the kind it is.
+func serviceError(err error) error {
+	var ce *chatapi.Error
+	if !errors.As(err, &ce) {
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	if g.cfg.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+g.cfg.APIKey)
+	serr := &ServiceError{URL: ce.URL, Attempts: ce.Attempts, Status: ce.Status, Kind: ErrUnavailable, Err: ce.Err}
+	var fe chatapi.FormatError
+	switch {
+	case errors.As(ce.Err, &fe):
+		serr.Kind, serr.Err = ErrMalformed, fmt.Errorf("%w: %s", ErrMalformed, fe)
+	case ce.Status >= 400 && ce.Status < 500 && ce.Status != http.StatusTooManyRequests:
+		serr.Kind = ErrRejected
 	}
-	resp, err := g.cfg.Client.Do(req)
-	if err != nil {
-		return Result{}, 0, true, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
-	if err != nil {
-		return Result{}, resp.StatusCode, true, fmt.Errorf("read response: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		retry := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
-		return Result{}, resp.StatusCode, retry, fmt.Errorf("HTTP %s: %s", resp.Status, snippet(data))
-	}
-	if len(data) > maxResponse {
-		return Result{}, resp.StatusCode, false, fmt.Errorf("%w: response over %d bytes", ErrMalformed, maxResponse)
-	}
-	var cr chatResponse
-	if err := json.Unmarshal(data, &cr); err != nil {
-		return Result{}, resp.StatusCode, false, fmt.Errorf("%w: not chat completion JSON (%v): %s", ErrMalformed, err, snippet(data))
-	}
-	if len(cr.Choices) == 0 || cr.Choices[0].Message.Content == nil {
-		return Result{}, resp.StatusCode, false, fmt.Errorf("%w: no choices[0].message.content: %s", ErrMalformed, snippet(data))
-	}
-	res, err = ParseLlamaGuard(*cr.Choices[0].Message.Content)
-	res.Model = g.cfg.Model
-	return res, resp.StatusCode, false, err
+	return serr
 }
 
 var categoryCode = regexp.MustCompile(`^S[0-9]{1,2}$`)
@@ -254,12 +163,12 @@ func ParseLlamaGuard(content string) (Result, error) {
 	switch strings.TrimSpace(lines[0]) {
 	case "safe":
 		if len(lines) > 1 {
-			return Result{}, fmt.Errorf("%w: text after \"safe\": %q", ErrMalformed, snippet([]byte(content)))
+			return Result{}, fmt.Errorf("%w: text after \"safe\": %.200q", ErrMalformed, content)
 		}
 		return Result{Safe: true}, nil
 	case "unsafe":
 		if len(lines) > 2 {
-			return Result{}, fmt.Errorf("%w: more than two lines: %q", ErrMalformed, snippet([]byte(content)))
+			return Result{}, fmt.Errorf("%w: more than two lines: %.200q", ErrMalformed, content)
 		}
 		res := Result{Safe: false}
 		if len(lines) == 2 {
@@ -276,14 +185,5 @@ func ParseLlamaGuard(content string) (Result, error) {
 		}
 		return res, nil
 	}
-	return Result{}, fmt.Errorf("%w: verdict %q is neither safe nor unsafe", ErrMalformed, snippet([]byte(lines[0])))
-}
-
-func snippet(b []byte) string {
-	const n = 200
-	s := strings.ToValidUTF8(string(b), "?")
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	return s
+	return Result{}, fmt.Errorf("%w: verdict %.200q is neither safe nor unsafe", ErrMalformed, lines[0])
 }
