@@ -85,6 +85,10 @@ type Config struct {
 	// sampler's sigma_min, see SampleOptions): a model whose finest detail is still noise is
 	// better read at its mean estimate of a higher noise level. 0 leaves the sampler's default.
 	SampleSigmaMin float64 `json:"sample_sigma_min,omitempty"`
+	// SampleGuidance, when set, is the classifier-free guidance weight generation uses for this
+	// model when none is asked for (DefaultGuidance otherwise). A Video2World model whose
+	// captions say little about the motion can be best unguided (0).
+	SampleGuidance *float64 `json:"sample_guidance,omitempty"`
 
 	// LatentMean and LatentStd, when set, map tokenizer latents to the model's space:
 	// z = (latent - mean)/std·SigmaData, as Cosmos normalizes latents with the tokenizer's
@@ -237,6 +241,8 @@ func (c Config) Validate() error {
 		return bad("base_fps", "must be > 0, got %g", c.BaseFPS)
 	case c.SampleSigmaMin < 0 || c.SampleSigmaMin >= c.SigmaMax:
 		return bad("sample_sigma_min", "must be in [0, sigma_max), got %g", c.SampleSigmaMin)
+	case c.SampleGuidance != nil && !(*c.SampleGuidance >= 0 && *c.SampleGuidance <= 100):
+		return bad("sample_guidance", "must be in [0, 100], got %g", *c.SampleGuidance)
 	case c.ResidualCondition && !c.Video2World:
 		return bad("residual_condition", "needs a Video2World model (video2world true)")
 	case c.DType != "" && c.DType != "float32" && c.DType != "bfloat16":

@@ -433,6 +433,9 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			}
 			defer g.Close()
 			cfg := g.cfg
+			if !cmd.Flags().Changed("guidance") && cfg.SampleGuidance != nil {
+				guidance = *cfg.SampleGuidance // the model's own default (sample_guidance in model.json)
+			}
 			sopts = sopts.ForModel(cfg) // the model's own end of the schedule, unless given
 			if err := sopts.Validate(); err != nil {
 				return err
@@ -576,7 +579,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 	f.IntVar(&steps, "steps", diffusion.DefaultSteps, "sampling steps (noise levels)")
 	f.Float64Var(&sigmaMin, "sigma-min", 0, "lowest noise level of the schedule; the output is the denoiser's estimate there (raise it, e.g. 1, to end on the model's mean estimate when its finest detail is noise; 0: the model's sample_sigma_min, else 0.002)")
 	f.StringVar(&sampler, "sampler", diffusion.SamplerMultistep, "sampler: "+strings.Join(diffusion.SamplerNames(), ", "))
-	f.Float64Var(&guidance, "guidance", diffusion.DefaultGuidance, "classifier-free guidance weight (0: conditional only)")
+	f.Float64Var(&guidance, "guidance", diffusion.DefaultGuidance, "classifier-free guidance weight (0: conditional only; default: the model's sample_guidance, else 7)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (same seed, same video)")
 	f.StringVar(&out, "out", "", "output video (.mp4, .gif, .y4m, or a PNG pattern)")
 	f.BoolVar(&noGuard, "no-guardrails", false, "skip the prompt pre-guard and the face-blurring post-guard")

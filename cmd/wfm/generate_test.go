@@ -272,7 +272,7 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		"--preset", "tiny-v2w", "--warmup", "1", "--no-progress", "--json", "--steps", "1"}
 	code, stdout, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
 		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",
-		"--residual-cond", "--latent-gain", "2", "--sigma-data", "channel"}, common...)...)
+		"--residual-cond", "--latent-gain", "2", "--sigma-data", "channel", "--sample-guidance", "1.5"}, common...)...)
 	if code != exitOK {
 		t.Fatalf("train diffusion: exit %d: %s", code, stderr)
 	}
@@ -284,6 +284,9 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	if c.Name != "tiny-v2w+custom" || c.ModelChannels != 48 || c.NumBlocks != 1 || c.NumHeads != 2 ||
 		c.PatchSpatial != 4 || c.AdaLNLoRADim != 0 || c.ContextDim != 64 || !c.ResidualCondition {
 		t.Errorf("config %+v", c)
+	}
+	if c.SampleGuidance == nil || *c.SampleGuidance != 1.5 {
+		t.Errorf("sample_guidance %v, want 1.5", c.SampleGuidance)
 	}
 	// --sigma-data channel: one σd per latent channel, measured on the latents.
 	if len(c.SigmaDataChannels) != 16 || slices.ContainsFunc(c.SigmaDataChannels, func(v float32) bool { return !(v > 0) }) {
@@ -369,6 +372,10 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine2"),
 		"--init", run, "--latent-gain", "3"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
 		t.Errorf("--init with --latent-gain: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad6"),
+		"--sample-guidance", "-1"}, common...)...); code != exitUsage || !strings.Contains(stderr, "sample_guidance") {
+		t.Errorf("--sample-guidance -1: exit %d: %s", code, stderr)
 	}
 	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad5"),
 		"--sigma-data", "local"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--sigma-data") {

@@ -64,6 +64,11 @@ func TestPretrainedPhysicsModel(t *testing.T) {
 	if gen.SigmaMin != physSampleSigmaMin {
 		t.Errorf("generate: schedule ended at %g, want the model's %g", gen.SigmaMin, physSampleSigmaMin)
 	}
+	// The model records guidance 0 (sample_guidance): its captions do not tell the motion, and
+	// guided continuations of it break up into coloured blocks.
+	if gen.Guidance != 0 || gen.Evaluations != 4 {
+		t.Errorf("generate: guidance %g, %d evaluations; want the model's 0 and 4", gen.Guidance, gen.Evaluations)
+	}
 }
 
 // firstShardVideo copies the first .y4m member of the tar shard to out.

@@ -89,6 +89,7 @@ func init() {
 		stopAt                    int
 		exportDType               = "float32"
 		sampleSigmaMin            float64
+		sampleGuidance            float64
 		noProgress                bool
 		opts                      = diffusion.DefaultTrainOptions()
 		tc                        = train.DefaultConfig()
@@ -153,6 +154,9 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 			if !ok {
 				return usagef("train diffusion: --export-dtype must be float32, float16 or bfloat16")
 			}
+			if !(sampleGuidance >= 0 && sampleGuidance <= 100) {
+				return usagef("train diffusion: --sample-guidance must be in [0, 100] (sample_guidance)")
+			}
 			if !(latentGain > 0) || latentGain > 1000 {
 				return usagef("train diffusion: --latent-gain must be in (0, 1000]")
 			}
@@ -193,6 +197,10 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 				if err := cfg.Validate(); err != nil {
 					return usageError{err}
 				}
+			}
+			if cmd.Flags().Changed("sample-guidance") {
+				g := sampleGuidance
+				cfg.SampleGuidance = &g
 			}
 			if cmd.Flags().Changed("sample-sigma-min") {
 				cfg.SampleSigmaMin = sampleSigmaMin
@@ -369,6 +377,7 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 	f.Float64Var(&opts.PStd, "p-std", opts.PStd, "standard deviation of ln(sigma) during training")
 	f.IntVar(&tc.Steps, "steps", tc.Steps, "optimizer steps")
 	f.StringVar(&exportDType, "export-dtype", exportDType, "dtype of the exported model.safetensors: float32, or float16 / bfloat16 for half the size (loaded back as the model's dtype; checkpoints stay as trained)")
+	f.Float64Var(&sampleGuidance, "sample-guidance", diffusion.DefaultGuidance, "record in model.json the guidance weight generation uses by default (sample_guidance; 0: unguided)")
 	f.Float64Var(&sampleSigmaMin, "sample-sigma-min", 0, "record in model.json where generation ends by default (sample_sigma_min; 0: the sampler's 0.002)")
 	f.IntVar(&stopAt, "stop-at", 0, "stop after this step (checkpoint and export) keeping the schedule of --steps; 0 runs to --steps")
 	f.Float64Var(&tc.LR, "lr", tc.LR, "peak learning rate (AdamW)")

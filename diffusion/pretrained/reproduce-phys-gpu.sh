@@ -29,5 +29,5 @@ export GOPJRT_CUDA_CHECKS=0 GOMLX_NO_AUTO_INSTALL=1
   --residual-cond --latent-std frame --latent-gain 4 \
   --frames 33 --res 64x64 --batch "$batch" --cond-frames 1,3,3 --steps "$steps" ${STOP:+--stop-at "$STOP"} --warmup "$warmup" \
   --lr 8e-4 --min-lr 2e-5 --p-mean -1.2 --p-std 1.2 --ema 0.999 --ckpt-every 500 --keep 2 --log-every 50 \
-  --sample-sigma-min 3 --export-dtype float16 --no-progress
+  --sample-sigma-min 3 --sample-guidance 0 --export-dtype float16 --no-progress
 echo "model: $run/model"

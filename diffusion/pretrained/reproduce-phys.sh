@@ -29,5 +29,5 @@ tok=tokenizer/pretrained/cv4x4x4-tiny.safetensors
   --residual-cond --latent-std frame --latent-gain 4 \
   --frames 33 --res 64x64 --batch 8 --cond-frames 1,3,3 --steps 2000 --stop-at "$stop" --warmup 100 \
   --lr 6e-4 --min-lr 2e-5 --p-mean -1.2 --p-std 1.2 --ema 0.998 --ckpt-every 100 --keep 4 --log-every 20 \
-  --sample-sigma-min 3 --export-dtype float16 --no-progress --backend go
+  --sample-sigma-min 3 --sample-guidance 0 --export-dtype float16 --no-progress --backend go
 echo "model: out/phys/runs/phys-v2w (wfm generate --weights out/phys/runs/phys-v2w --input CLIP --cond-frames 9 ...)"
