@@ -71,16 +71,18 @@ type Config struct {
 	// SigmaData is EDM's data standard deviation (0.5); SigmaMin and SigmaMax bound the noise
 	// levels the model is trained on (0.0002 and 80 in cosmos-predict1's EDM scaling).
 	SigmaData float64 `json:"sigma_data"`
+	SigmaMin  float64 `json:"sigma_min"`
+	SigmaMax  float64 `json:"sigma_max"`
 	// SigmaDataChannels, when set (our addition, not in Cosmos), replaces SigmaData with one
 	// value per latent channel in the preconditioning, the loss weighting and the condition
 	// augmentation: σd_c is the spread of what the denoiser predicts in channel c
 	// (ChannelSigmaData). A latent whose channels differ in spread by orders of magnitude, such
 	// as principal-component latents, otherwise keeps noise of size SigmaData in its faint
 	// channels wherever the network leaves them alone: the network-free part of the denoiser
-	// then shrinks each channel at its own scale.
+	// then shrinks each channel at its own scale. (On phys-v2w's recipe it gained nothing:
+	// docs/BENCHMARKS.md.)
 	SigmaDataChannels []float32 `json:"sigma_data_channels,omitempty"`
-	SigmaMin          float64   `json:"sigma_min"`
-	SigmaMax          float64   `json:"sigma_max"`
+
 	// SampleSigmaMin, when > 0, is where generation ends by default for this model (the
 	// sampler's sigma_min, see SampleOptions): a model whose finest detail is still noise is
 	// better read at its mean estimate of a higher noise level. 0 leaves the sampler's default.

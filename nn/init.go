@@ -2,11 +2,10 @@ package nn
 
 import (
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/initializer"
-
-	"github.com/gomlx/compute/shapes"
 )
 
 // RandomNormalInit returns an initializer of normal values with the given standard deviation
