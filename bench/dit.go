@@ -27,12 +27,11 @@ type DiTShape struct {
 	ContextLen int `json:"context_len"`
 }
 
-// Tokens is the number of transformer tokens per video after patchifying.
+// Tokens is the number of transformer tokens per video after patchifying (the latent size must
+// be a multiple of the patch).
 func (s DiTShape) Tokens(c diffusion.Config) int {
-	return ceilDiv(s.Frames, c.PatchTemporal) * ceilDiv(s.Height, c.PatchSpatial) * ceilDiv(s.Width, c.PatchSpatial)
+	return s.Frames / c.PatchTemporal * (s.Height / c.PatchSpatial) * (s.Width / c.PatchSpatial)
 }
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // DiTResult is the outcome of [RunDiTStep].
 type DiTResult struct {
@@ -94,6 +93,9 @@ func RunDiTStep(ctx context.Context, b compute.Backend, c diffusion.Config, shap
 	case shape.Frames > c.MaxLatentFrames || shape.Height > c.MaxLatentHeight || shape.Width > c.MaxLatentWidth:
 		return DiTResult{}, &ArgumentError{"latent", fmt.Sprintf("%dx%dx%d exceeds the model's maximum %dx%dx%d",
 			shape.Frames, shape.Height, shape.Width, c.MaxLatentFrames, c.MaxLatentHeight, c.MaxLatentWidth)}
+	case shape.Frames%c.PatchTemporal != 0 || shape.Height%c.PatchSpatial != 0 || shape.Width%c.PatchSpatial != 0:
+		return DiTResult{}, &ArgumentError{"latent", fmt.Sprintf("%dx%dx%d is not divisible by the patch %dx%dx%d",
+			shape.Frames, shape.Height, shape.Width, c.PatchTemporal, c.PatchSpatial, c.PatchSpatial)}
 	case shape.ContextLen <= 0:
 		return DiTResult{}, &ArgumentError{"context-len", fmt.Sprintf("must be > 0, got %d", shape.ContextLen)}
 	case steps <= 0:

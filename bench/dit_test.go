@@ -56,7 +56,8 @@ func TestRunDiTStepRejectsBadArguments(t *testing.T) {
 	}{
 		"batch":     {DiTShape{Batch: 0, Frames: 2, Height: 2, Width: 2, ContextLen: 1}, 1, 0},
 		"latent":    {DiTShape{Batch: 1, Frames: 0, Height: 2, Width: 2, ContextLen: 1}, 1, 0},
-		"too large": {DiTShape{Batch: 1, Frames: 2, Height: c.MaxLatentHeight + 1, Width: 2, ContextLen: 1}, 1, 0},
+		"too large": {DiTShape{Batch: 1, Frames: 2, Height: c.MaxLatentHeight + 2, Width: 2, ContextLen: 1}, 1, 0},
+		"patch":     {DiTShape{Batch: 1, Frames: 2, Height: 3, Width: 2, ContextLen: 1}, 1, 0},
 		"context":   {DiTShape{Batch: 1, Frames: 2, Height: 2, Width: 2}, 1, 0},
 		"steps":     {ok, 0, 0},
 		"warmup":    {ok, 1, -1},
