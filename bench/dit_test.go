@@ -2,8 +2,12 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/wfm-platform/wfm/diffusion"
@@ -66,6 +70,65 @@ func TestRunDiTStepRejectsBadArguments(t *testing.T) {
 		var ae *ArgumentError
 		if !errors.As(err, &ae) {
 			t.Errorf("%s: error %v, want an *ArgumentError", name, err)
+		}
+	}
+}
+
+// torchPython returns a python3 that can import torch, or "" (the replica's test is then
+// skipped: CI has no PyTorch).
+func torchPython() string {
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		// From the temporary folder: here, bench/torch would pass for the package.
+		cmd := exec.Command(py, "-c", "import torch; torch.zeros(1)")
+		cmd.Dir = os.TempDir()
+		if cmd.Run() == nil {
+			return py
+		}
+	}
+	return ""
+}
+
+// TestTorchReplicaMatchesConfig keeps bench/torch/dit_bench.py, the PyTorch replica the GPU
+// comparison times, in step with the Go network: for several configurations it must build the
+// same parameter count and count the same step FLOPs.
+func TestTorchReplicaMatchesConfig(t *testing.T) {
+	py := torchPython()
+	if py == "" {
+		t.Skip("no python3 with torch")
+	}
+	small, _ := diffusion.Preset("small-v2w")
+	tiny, _ := diffusion.Preset("tiny")
+	custom, _ := diffusion.Preset("tiny-v2w")
+	custom.ModelChannels, custom.NumBlocks, custom.PatchSpatial, custom.AdaLNLoRADim, custom.ResidualCondition = 48, 1, 4, 0, true
+	custom.NumHeads = 2
+	for _, c := range []diffusion.Config{small, tiny, custom} {
+		data, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "config.json")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		script, err := filepath.Abs(filepath.Join("torch", "dit_bench.py"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(py, script, "--config", path, "--batch", "1", "--latent", "2,4,4",
+			"--context-len", "3", "--steps", "1", "--warmup", "0", "--device", "cpu", "--dtype", "float32", "--json").Output()
+		if err != nil {
+			t.Fatalf("%s: dit_bench.py: %v", c.Name, err)
+		}
+		var got struct {
+			Params    int64   `json:"params"`
+			StepFLOPs float64 `json:"step_flops"`
+		}
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("%s: %v\n%s", c.Name, err, out)
+		}
+		if want := 3 * float64(c.ForwardFLOPs(1, 2, 4, 4, 3)); got.Params != c.ParamCount() || got.StepFLOPs != want {
+			t.Errorf("%s (width %d, patch %d, LoRA %d): torch replica %d params, %g step FLOPs; ours %d and %g",
+				c.Name, c.ModelChannels, c.PatchSpatial, c.AdaLNLoRADim, got.Params, got.StepFLOPs, c.ParamCount(), want)
 		}
 	}
 }
