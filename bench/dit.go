@@ -46,15 +46,8 @@ type DiTResult struct {
 	Steps      int              `json:"steps"`
 	Warmup     int              `json:"warmup"`
 	// StepFLOPs is 3× the analytic forward matmul FLOPs (diffusion.Config.ForwardFLOPs).
-	StepFLOPs         float64 `json:"step_flops"`
-	CompileSeconds    float64 `json:"compile_seconds"`
-	MedianStepSeconds float64 `json:"median_step_seconds"`
-	MeanStepSeconds   float64 `json:"mean_step_seconds"`
-	MinStepSeconds    float64 `json:"min_step_seconds"`
-	MaxStepSeconds    float64 `json:"max_step_seconds"`
-	GFLOPS            float64 `json:"gflops"`
-	FirstLoss         float64 `json:"first_loss"`
-	LastLoss          float64 `json:"last_loss"`
+	StepFLOPs float64 `json:"step_flops"`
+	StepTimes
 
 	// Sampling, when asked for: network evaluations of wfm generate's sampler (one video,
 	// classifier-free guidance, so each evaluation runs the conditional and unconditional
@@ -153,10 +146,7 @@ func RunDiTStep(ctx context.Context, b compute.Backend, c diffusion.Config, shap
 	if err != nil {
 		return DiTResult{}, err
 	}
-	res.FirstLoss, res.LastLoss, res.CompileSeconds = tm.first, tm.last, tm.compile
-	s := stats(tm.times)
-	res.MedianStepSeconds, res.MeanStepSeconds, res.MinStepSeconds, res.MaxStepSeconds = s.median, s.mean, s.min, s.max
-	res.GFLOPS = res.StepFLOPs / res.MedianStepSeconds / 1e9
+	res.StepTimes.fill(tm, res.StepFLOPs)
 	if sampleEvals > 0 {
 		if err := timeSampling(ctx, b, store, m, shape, sampleEvals, &res); err != nil {
 			return DiTResult{}, err

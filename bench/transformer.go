@@ -34,6 +34,13 @@ type Result struct {
 	GOMAXPROCS int `json:"gomaxprocs"`
 	// StepFLOPs is the analytic cost of one step (nn.TransformerConfig.TrainStepFLOPs).
 	StepFLOPs float64 `json:"step_flops"`
+	StepTimes
+	// TokensPerSecond is Batch·SeqLen / MedianStepSeconds.
+	TokensPerSecond float64 `json:"tokens_per_second"`
+}
+
+// StepTimes is the timing part of a training-step benchmark's result.
+type StepTimes struct {
 	// CompileSeconds is the time of the first call: graph building, compilation, variable
 	// initialization and one step.
 	CompileSeconds    float64 `json:"compile_seconds"`
@@ -41,13 +48,19 @@ type Result struct {
 	MeanStepSeconds   float64 `json:"mean_step_seconds"`
 	MinStepSeconds    float64 `json:"min_step_seconds"`
 	MaxStepSeconds    float64 `json:"max_step_seconds"`
-	// GFLOPS is StepFLOPs / MedianStepSeconds / 1e9.
+	// GFLOPS is the step's FLOPs / MedianStepSeconds / 1e9.
 	GFLOPS float64 `json:"gflops"`
-	// TokensPerSecond is Batch·SeqLen / MedianStepSeconds.
-	TokensPerSecond float64 `json:"tokens_per_second"`
 	// FirstLoss and LastLoss are the training loss at the first and last steps run.
 	FirstLoss float64 `json:"first_loss"`
 	LastLoss  float64 `json:"last_loss"`
+}
+
+// fill sets the times from what timeSteps measured and the step's FLOPs.
+func (st *StepTimes) fill(tm timing, stepFLOPs float64) {
+	s := stats(tm.times)
+	st.FirstLoss, st.LastLoss, st.CompileSeconds = tm.first, tm.last, tm.compile
+	st.MedianStepSeconds, st.MeanStepSeconds, st.MinStepSeconds, st.MaxStepSeconds = s.median, s.mean, s.min, s.max
+	st.GFLOPS = stepFLOPs / st.MedianStepSeconds / 1e9
 }
 
 // ArgumentError reports an invalid benchmark argument.
@@ -104,9 +117,8 @@ func RunTransformerStep(ctx context.Context, b compute.Backend, cfg nn.Transform
 	if err != nil {
 		return Result{}, err
 	}
-	res.FirstLoss, res.LastLoss, res.CompileSeconds = tm.first, tm.last, tm.compile
-	times := tm.times
-	res.summarize(times)
+	res.StepTimes.fill(tm, res.StepFLOPs)
+	res.TokensPerSecond = float64(res.Batch*res.SeqLen) / res.MedianStepSeconds
 	return res, nil
 }
 
@@ -153,14 +165,6 @@ func (s *transformerStep) run() (float64, error) {
 }
 
 func (s *transformerStep) close() { s.exec.Finalize() }
-
-// summarize fills the timing statistics from per-step seconds.
-func (r *Result) summarize(times []float64) {
-	s := stats(times)
-	r.MedianStepSeconds, r.MeanStepSeconds, r.MinStepSeconds, r.MaxStepSeconds = s.median, s.mean, s.min, s.max
-	r.GFLOPS = r.StepFLOPs / r.MedianStepSeconds / 1e9
-	r.TokensPerSecond = float64(r.Batch*r.SeqLen) / r.MedianStepSeconds
-}
 
 // median of a non-empty sample.
 func median(xs []float64) float64 {

@@ -110,7 +110,7 @@ func TestRunTransformerStepCancel(t *testing.T) {
 	}
 }
 
-func TestSummarize(t *testing.T) {
+func TestStepTimesFill(t *testing.T) {
 	for _, tc := range []struct {
 		times                  []float64
 		median, mean, min, max float64
@@ -120,14 +120,14 @@ func TestSummarize(t *testing.T) {
 		{[]float64{4, 1, 3, 2}, 2.5, 2.5, 1, 4},
 		{[]float64{1, 1, 10}, 1, 4, 1, 10},
 	} {
-		r := Result{StepFLOPs: 8e9, Batch: 2, SeqLen: 5}
-		r.summarize(tc.times)
+		var r StepTimes
+		r.fill(timing{first: 3, last: 1, compile: 7, times: tc.times}, 8e9)
 		if r.MedianStepSeconds != tc.median || r.MeanStepSeconds != tc.mean || r.MinStepSeconds != tc.min || r.MaxStepSeconds != tc.max {
 			t.Errorf("%v: median %g mean %g min %g max %g; want %g %g %g %g", tc.times,
 				r.MedianStepSeconds, r.MeanStepSeconds, r.MinStepSeconds, r.MaxStepSeconds, tc.median, tc.mean, tc.min, tc.max)
 		}
-		if r.GFLOPS != 8/tc.median || r.TokensPerSecond != 10/tc.median {
-			t.Errorf("%v: GFLOPS %g tokens/s %g; want %g and %g", tc.times, r.GFLOPS, r.TokensPerSecond, 8/tc.median, 10/tc.median)
+		if r.GFLOPS != 8/tc.median || r.FirstLoss != 3 || r.LastLoss != 1 || r.CompileSeconds != 7 {
+			t.Errorf("%v: GFLOPS %g, losses %g %g, compile %g; want %g, 3 1, 7", tc.times, r.GFLOPS, r.FirstLoss, r.LastLoss, r.CompileSeconds, 8/tc.median)
 		}
 	}
 }
