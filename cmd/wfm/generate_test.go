@@ -385,6 +385,12 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		"--init", run, "--sigma-data", "channel"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
 		t.Errorf("--init with --sigma-data: exit %d: %s", code, stderr)
 	}
+	// Resuming the run with another latent gain is refused.
+	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
+		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",
+		"--residual-cond", "--latent-gain", "3", "--sigma-data", "channel"}, slices.Concat(common[:len(common)-1], []string{"2"})...)...); code != exitUsage || !strings.Contains(stderr, "--latent-gain") {
+		t.Errorf("resume with another --latent-gain: exit %d: %s", code, stderr)
+	}
 	// Resuming the run without --sigma-data channel is refused.
 	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
 		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",

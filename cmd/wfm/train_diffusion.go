@@ -296,6 +296,9 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 			if resumed != nil && initPath == "" && (len(resumed.SigmaDataChannels) > 0) != (len(cfg.SigmaDataChannels) > 0) {
 				return usagef("train diffusion: %s was trained with a different --sigma-data; resume with the same one", out)
 			}
+			if resumed != nil && initPath == "" && len(resumed.LatentStd) > 0 && !closeFloats(resumed.LatentStd, cfg.LatentStd) {
+				return usagef("train diffusion: %s was trained on latents normalized differently (--latent-std, --latent-gain or the data differ); resume with the same ones", out)
+			}
 			if cfg.DataFPS == 0 {
 				cfg.DataFPS = stats.DataFPS
 			}
@@ -615,4 +618,17 @@ func checkTextEncoderID(cfg diffusion.Config, t *diffusionText) error {
 	}
 	return usagef("model %s was trained with text encoder %s (%s), not %s (%s): leave --text-encoder out to use the model's",
 		cfg.Name, recordedTextEncoder(cfg), cfg.TextEncoderID, t.spec, t.id)
+}
+
+// closeFloats reports whether a and b have the same length and values within 1e-5 relative.
+func closeFloats(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if d := math.Abs(float64(a[i]) - float64(b[i])); d > 1e-5*math.Max(math.Abs(float64(a[i])), math.Abs(float64(b[i]))) {
+			return false
+		}
+	}
+	return true
 }
