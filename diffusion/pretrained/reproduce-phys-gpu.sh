@@ -12,6 +12,9 @@
 set -euo pipefail
 run=${1:-out/phys-gpu}
 clips=${CLIPS:-4000}; steps=${STEPS:-5000}; batch=${BATCH:-32}; data=${DATA:-$run/data}; warmup=${WARMUP:-200}
+# The network's shape (phys-v2w's by default); a wider, deeper or finer-patched one is the next
+# thing to try on a GPU (generation on the CPU slows with it: keep 33 frames under a minute).
+width=${WIDTH:-256}; blocks=${BLOCKS:-4}; heads=${HEADS:-4}; patch=${PATCH:-4}; lr=${LR:-8e-4}
 wfm=${WFM:-}; backend=${BACKEND:-cuda}
 if [ -z "$wfm" ]; then
   GOEXPERIMENT=simd go build -o out/wfm ./cmd/wfm
@@ -25,9 +28,9 @@ fi
 export GOPJRT_CUDA_CHECKS=0 GOMLX_NO_AUTO_INSTALL=1
 [ -f "$data/train-index.json" ] || "$wfm" synth --out "$data" --prefix train --n "$clips" --frames 33 --res 64 --scenario physics --seed 21 --no-progress
 "$wfm" --backend "$backend" train diffusion --data "$data" --prefix train --tokenizer tokenizer/pretrained/cv4x4x4-tiny.safetensors \
-  --out "$run/model" --preset tiny-v2w --width 256 --heads 4 --blocks 4 --patch 4 --adaln-lora 32 \
+  --out "$run/model" --preset tiny-v2w --width "$width" --heads "$heads" --blocks "$blocks" --patch "$patch" --adaln-lora 32 \
   --residual-cond --latent-std frame --latent-gain 4 \
   --frames 33 --res 64x64 --batch "$batch" --cond-frames 1,3,3 --steps "$steps" ${STOP:+--stop-at "$STOP"} --warmup "$warmup" \
-  --lr 8e-4 --min-lr 2e-5 --p-mean -1.2 --p-std 1.2 --ema 0.999 --ckpt-every 500 --keep 2 --log-every 50 \
+  --lr "$lr" --min-lr 2e-5 --p-mean -1.2 --p-std 1.2 --ema 0.999 --ckpt-every 500 --keep 2 --log-every 50 \
   --sample-sigma-min 3 --sample-guidance 0 --export-dtype float16 --no-progress
 echo "model: $run/model"
