@@ -58,6 +58,16 @@
 // and combines x0 = cond + g·(cond - uncond) (g = 7 in Cosmos). Video2World condition latents get
 // noise σ = 0.001 at inference. Same seed, same latent.
 //
+// # Our additions (not in Cosmos)
+//
+// For small models on principal-component latents (diffusion/pretrained/README.md says what each
+// bought): Config.ResidualCondition denoises the generated frames as offsets from the last
+// condition frame; Config.SigmaDataChannels gives every latent channel its own σd
+// (ChannelSigmaData measures it); Config.SampleSigmaMin and Config.SampleGuidance record where a
+// model's sampling should end and how strongly it should be guided, which Sampler.Generate and
+// wfm generate apply unless told otherwise. Sampler.EvaluateDenoiser measures a Video2World
+// denoiser at each noise level against copying the last frame.
+//
 // # Data and text
 //
 // ReadShardClips reads wfm synth's shards (y4m video, JSON captions); FitBucket puts a clip in an
