@@ -64,8 +64,8 @@
 // bought): Config.ResidualCondition denoises the generated frames as offsets from the last
 // condition frame; Config.SigmaDataChannels gives every latent channel its own σd
 // (ChannelSigmaData measures it); Config.SampleSigmaMin and Config.SampleGuidance record where a
-// model's sampling should end and how strongly it should be guided, which Sampler.Generate and
-// wfm generate apply unless told otherwise. Sampler.EvaluateDenoiser measures a Video2World
+// model's sampling should end and how strongly it should be guided (Sampler.Generate applies
+// the first unless told otherwise, wfm generate both). Sampler.EvaluateDenoiser measures a Video2World
 // denoiser at each noise level against copying the last frame.
 //
 // # Data and text
