@@ -2,7 +2,10 @@ package nn
 
 import (
 	"math"
+	"os"
 
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -110,6 +113,11 @@ func (b *AttentionBuilder) Done() *graph.Node {
 // It works on [batch·heads, seq, headDim] internally, with keys transposed to [batch·heads,
 // headDim, seqKV], so that both products are BatchMatMul's row-major layout (see there). scope only
 // decides fused (inference) versus decomposed (training) softmax; it creates no variables.
+//
+// With FusedAttentionEnv set to 1, on a backend that offers a fused attention kernel with its
+// own backward pass (XLA's CUDA plugin: cuDNN flash attention, bfloat16 and float16 only), the
+// kernel runs instead, so the [seqQ, seqKV] scores never materialize; other backends, dtypes and
+// shapes the kernel refuses fall back to the product form.
 func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal bool) *graph.Node {
 	if q.Rank() != 4 || k.Rank() != 4 || !k.Shape().Equal(v.Shape()) {
 		exceptions.Panicf("nn.ScaledDotProductAttention: want q [b, seqQ, h, d] and k, v [b, seqKV, h, d], got %s, %s, %s",
@@ -119,6 +127,38 @@ func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal b
 	if causal && seqQ != seqKV {
 		exceptions.Panicf("nn.ScaledDotProductAttention: a causal mask needs equal query and key lengths, got %d and %d", seqQ, seqKV)
 	}
+	if fusedAttentionWanted(q) {
+		out, _ := graph.InternalFusedOpCaller(func() *graph.Node {
+			out, _ := graph.BackendFusedScaledDotProductAttention(q, k, v, compute.AttentionAxesLayoutBSHD,
+				&compute.ScaledDotProductAttentionConfig{Scale: 1 / math.Sqrt(float64(headDim)), Causal: causal})
+			return out
+		}, func() *graph.Node { return productAttention(scope, q, k, v, causal) }, false)
+		return out
+	}
+	return productAttention(scope, q, k, v, causal)
+}
+
+// FusedAttentionEnv, set to 1, lets ScaledDotProductAttention use the backend's fused attention
+// kernel (cuDNN flash attention on XLA's CUDA plugin). It is opt-in until measured on a GPU.
+const FusedAttentionEnv = "WFM_FUSED_ATTENTION"
+
+// fusedAttentionWanted reports whether ScaledDotProductAttention should try the backend's fused
+// kernel for q: asked for, offered with a fused backward pass, and a half-precision dtype (the
+// only ones cuDNN's kernel takes).
+func fusedAttentionWanted(q *graph.Node) bool {
+	if os.Getenv(FusedAttentionEnv) != "1" {
+		return false
+	}
+	if dt := q.DType(); dt != dtypes.BFloat16 && dt != dtypes.Float16 {
+		return false
+	}
+	ops := q.Graph().Backend().Capabilities().Operations
+	return ops[compute.OpTypeFusedScaledDotProductAttention] && ops[compute.OpTypeFusedScaledDotProductAttentionVJP]
+}
+
+// productAttention is ScaledDotProductAttention as two batched products and a softmax.
+func productAttention(scope *model.Scope, q, k, v *graph.Node, causal bool) *graph.Node {
+	seqQ, seqKV, headDim := q.Shape().Dim(1), k.Shape().Dim(1), q.Shape().Dim(3)
 	g := q.Graph()
 	batch, heads := q.Shape().Dim(0), q.Shape().Dim(2)
 	bh := batch * heads

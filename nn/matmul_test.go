@@ -1,12 +1,14 @@
 package nn
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
@@ -62,4 +64,38 @@ func BenchmarkBatchMatMul(b *testing.B) {
 // tryPanic runs fn and returns what it panicked with as an error, nil when it returned.
 func tryPanic(fn func()) error {
 	return exceptions.TryCatch[error](fn)
+}
+
+// TestFusedAttentionFallsBack: with FusedAttentionEnv set, a backend without a fused attention
+// kernel (the Go backend) runs the product form: same values, forward and gradient, as unset.
+func TestFusedAttentionFallsBack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	q, k, v := randomFloats(rng, 2*6*2*8), randomFloats(rng, 2*4*2*8), randomFloats(rng, 2*4*2*8)
+	run := func() [][]float32 {
+		out, _ := runGraph(t, newStore(1), true, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			h := func(x *graph.Node, seq int) *graph.Node {
+				return graph.ConvertDType(graph.Reshape(x, 2, seq, 2, 8), dtypes.BFloat16)
+			}
+			qb, kb, vb := h(in[0], 6), h(in[1], 4), h(in[2], 4)
+			if fusedAttentionWanted(qb) {
+				t.Fatal("the Go backend offers no fused attention, yet it was wanted")
+			}
+			att := graph.ConvertDType(ScaledDotProductAttention(scope, qb, kb, vb, false), dtypes.Float32)
+			loss := graph.ReduceAllSum(graph.Square(att))
+			grads := graph.Gradient(loss, in[0], in[1], in[2])
+			return append([]*graph.Node{att}, grads...)
+		}, q, k, v)
+		return out
+	}
+	t.Setenv(FusedAttentionEnv, "0")
+	want := run()
+	t.Setenv(FusedAttentionEnv, "1")
+	got := run()
+	for i := range want {
+		for j := range want[i] {
+			if got[i][j] != want[i][j] {
+				t.Fatalf("output %d value %d: %g with %s=1, %g without", i, j, got[i][j], FusedAttentionEnv, want[i][j])
+			}
+		}
+	}
 }

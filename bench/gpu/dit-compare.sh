@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The diffusion-transformer training step of wfm (GoMLX on XLA's CUDA plugin) beside the same
 # network in PyTorch (bench/torch/dit_bench.py), eager and torch.compile, on the same GPU in one
-# run, in float32 (TF32 matmuls on both sides) and bfloat16. Then sampling speed.
+# run, in float32 (TF32 matmuls on both sides) and bfloat16 (wfm also with WFM_FUSED_ATTENTION=1:
+# cuDNN flash attention). Then sampling speed.
 #
 #   bash bench/gpu/dit-compare.sh WFM_BINARY OUT_DIR [PRESET BATCH LATENT CONTEXT_LEN]
 #
@@ -42,6 +43,13 @@ for dtype in float32 bfloat16; do
     --latent "$latent" --context-len "$ctx" --steps "$steps" --warmup "$warmup" --sample-evals "$evals" \
     --dtype "$dtype" --config-out "$out/config-$dtype.json" >"$out/wfm-$dtype.json" || echo "wfm $dtype failed"
   sed -n '/"median_step_seconds"/p;/"sample_evals_per_second"/p' "$out/wfm-$dtype.json"
+  if [ "$dtype" = bfloat16 ]; then
+    # cuDNN flash attention through XLA (nn.FusedAttentionEnv; half precision only).
+    WFM_FUSED_ATTENTION=1 peak "wfm-$dtype-fused" "$wfm" --backend cuda --json bench diffusion --preset "$preset" --batch "$batch" \
+      --latent "$latent" --context-len "$ctx" --steps "$steps" --warmup "$warmup" --sample-evals "$evals" \
+      --dtype "$dtype" >"$out/wfm-$dtype-fused.json" || echo "wfm $dtype fused attention failed"
+    sed -n '/"median_step_seconds"/p;/"sample_evals_per_second"/p' "$out/wfm-$dtype-fused.json"
+  fi
   for mode in eager compile; do
     peak "torch-$mode-$dtype" timeout 300 python3 "$here/bench/torch/dit_bench.py" --config "$out/config-$dtype.json" \
       --batch "$batch" --latent "$latent" --context-len "$ctx" --steps "$steps" --warmup "$warmup" \
