@@ -187,7 +187,7 @@ func (m *DiT) block(scope *model.Scope, x, emb, lora, ctx, angles, absPos *graph
 	sub := func(j int, fn func(s *model.Scope, y *graph.Node) *graph.Node) {
 		s := scope.At("blocks").At("%d", j)
 		shift, scale, gate := m.modulation(s, emb, lora, 3)
-		y := modulate(layerNormNoAffine(x), shift, scale)
+		y := modulate(nn.LayerNormNoAffine(s, x, normEpsilon), shift, scale)
 		x = graph.Add(x, graph.Mul(gate, fn(s.At("block"), y)))
 	}
 	sub(0, func(s *model.Scope, y *graph.Node) *graph.Node {
@@ -197,7 +197,7 @@ func (m *DiT) block(scope *model.Scope, x, emb, lora, ctx, angles, absPos *graph
 		return attention(s.At("attn"), y, ctx, c.NumHeads, nil)
 	})
 	sub(2, func(s *model.Scope, y *graph.Node) *graph.Node {
-		hidden := gelu(nn.Linear(s.At("layer1"), y, c.MLPRatio*c.ModelChannels, false))
+		hidden := nn.LinearGELU(s.At("layer1"), y, c.MLPRatio*c.ModelChannels, false)
 		return nn.Linear(s.At("layer2"), hidden, c.ModelChannels, false)
 	})
 	return x
@@ -233,7 +233,7 @@ func (m *DiT) modulation(scope *model.Scope, emb, lora *graph.Node, chunks int) 
 func (m *DiT) finalLayer(scope *model.Scope, x, emb, lora *graph.Node) *graph.Node {
 	c := m.cfg
 	shift, scale, _ := m.modulation(scope, emb, lora, 2)
-	x = modulate(layerNormNoAffine(x), shift, scale)
+	x = modulate(nn.LayerNormNoAffine(scope, x, normEpsilon), shift, scale)
 	return nn.Linear(scope.At("linear"), x, c.PatchTemporal*c.PatchSpatial*c.PatchSpatial*c.LatentChannels, false)
 }
 
@@ -258,17 +258,6 @@ func attention(scope *model.Scope, x, ctx *graph.Node, heads int, angles *graph.
 	return nn.Linear(scope.At("to_out").At("0"), graph.Reshape(out, b, l, d), d, false)
 }
 
-// layerNormNoAffine normalizes over the last axis to zero mean and unit variance
-// (nn.LayerNorm(elementwise_affine=False, eps=1e-6)), computing the statistics in float32.
-func layerNormNoAffine(x *graph.Node) *graph.Node {
-	dt := x.DType()
-	x = graph.ConvertDType(x, dtypes.Float32)
-	mean := graph.ReduceAndKeep(x, graph.ReduceMean, -1)
-	centred := graph.Sub(x, mean)
-	variance := graph.ReduceAndKeep(graph.Square(centred), graph.ReduceMean, -1)
-	return graph.ConvertDType(graph.Mul(centred, graph.Inverse(graph.Sqrt(graph.AddScalar(variance, normEpsilon)))), dt)
-}
-
 // modulate is x·(1 + scale) + shift.
 func modulate(x, shift, scale *graph.Node) *graph.Node {
 	return graph.Add(graph.Mul(x, graph.AddScalar(scale, 1)), shift)
@@ -276,9 +265,3 @@ func modulate(x, shift, scale *graph.Node) *graph.Node {
 
 // silu is x·σ(x).
 func silu(x *graph.Node) *graph.Node { return graph.Mul(x, graph.Logistic(x)) }
-
-// gelu is the exact GELU x·Φ(x) (PyTorch nn.GELU's default).
-func gelu(x *graph.Node) *graph.Node {
-	cdf := graph.AddScalar(graph.Erf(graph.MulScalar(x, 1/math.Sqrt2)), 1)
-	return graph.MulScalar(graph.Mul(x, cdf), 0.5)
-}

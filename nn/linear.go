@@ -31,6 +31,11 @@ func Linear(scope *model.Scope, x *graph.Node, outDim int, useBias bool) *graph.
 	return linear(scope, x, outDim, useBias, activation.TypeNone)
 }
 
+// LinearGELU is Linear followed by the exact GELU, one fused backend op outside training.
+func LinearGELU(scope *model.Scope, x *graph.Node, outDim int, useBias bool) *graph.Node {
+	return linear(scope, x, outDim, useBias, activation.TypeGelu)
+}
+
 // linear is Linear followed by act (TypeNone, TypeGelu or TypeSilu), fused into one backend op
 // outside training.
 func linear(scope *model.Scope, x *graph.Node, outDim int, useBias bool, act activation.Type) *graph.Node {

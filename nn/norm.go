@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -87,4 +88,19 @@ func normParams(kind NormKind, dim int) int64 {
 		return 2 * int64(dim)
 	}
 	return int64(dim)
+}
+
+// LayerNormNoAffine normalizes x over its last axis to zero mean and unit variance, with no
+// learned scale or offset (the DiT's adaLN blocks modulate it instead). Half-precision x is
+// normalized in float32 and converted back. Outside training it runs GoMLX's fused LayerNorm
+// kernel; in training it is built from primitives (see useFusedOps).
+func LayerNormNoAffine(scope *model.Scope, x *graph.Node, epsilon float64) *graph.Node {
+	dt := x.DType()
+	x = graph.ConvertDType(x, dtypes.Float32)
+	if useFusedOps(scope, x.Graph()) {
+		return graph.ConvertDType(gomlxnn.LayerNorm(x, []int{x.Rank() - 1}, epsilon, nil, nil, nil), dt)
+	}
+	centred := graph.Sub(x, graph.ReduceAndKeep(x, graph.ReduceMean, -1))
+	variance := graph.ReduceAndKeep(graph.Square(centred), graph.ReduceMean, -1)
+	return graph.ConvertDType(graph.Mul(centred, graph.Inverse(graph.Sqrt(graph.AddScalar(variance, epsilon)))), dt)
 }
