@@ -102,6 +102,31 @@ func TestNorms(t *testing.T) {
 				}
 			})
 		}
+		// LayerNormNoAffine is the same LayerNorm without variables (fused outside training).
+		got, _ := runGraph(t, newStore(1), mode.training, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			return []*graph.Node{LayerNormNoAffine(scope, in[0], eps)}
+		}, tensors.FromFlatDataAndDimensions(x, rows, dim))
+		if d := maxAbsDiff(got[0], refLayer); d > 1e-5 {
+			t.Errorf("%s: max |LayerNormNoAffine - reference| = %g", mode.name, d)
+		}
+	}
+}
+
+// TestLinearGELU: Linear then the exact GELU, fused outside training, from the definition.
+func TestLinearGELU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	x := randomFloats(rng, 3*5)
+	for _, mode := range modes {
+		got, _ := runGraph(t, newStore(2), mode.training, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			return []*graph.Node{LinearGELU(scope.In("fc"), in[0], 4, true), Linear(scope.Shared("fc"), in[0], 4, true)}
+		}, tensors.FromFlatDataAndDimensions(x, 3, 5))
+		want := make([]float32, len(got[1]))
+		for i, v := range got[1] {
+			want[i] = float32(float64(v) * (1 + math.Erf(float64(v)/math.Sqrt2)) / 2)
+		}
+		if d := maxAbsDiff(got[0], want); d > 1e-5 {
+			t.Errorf("%s: max |LinearGELU - GELU(Linear)| = %g", mode.name, d)
+		}
 	}
 }
 
