@@ -142,10 +142,17 @@ func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal b
 // kernel (cuDNN flash attention on XLA's CUDA plugin). It is opt-in until measured on a GPU.
 const FusedAttentionEnv = "WFM_FUSED_ATTENTION"
 
+// tryFusedAttention makes ScaledDotProductAttention attempt the fused kernel whatever the
+// backend and dtype, for tests: on a backend without it, the attempt must fall back.
+var tryFusedAttention = false
+
 // fusedAttentionWanted reports whether ScaledDotProductAttention should try the backend's fused
 // kernel for q: asked for, offered with a fused backward pass, and a half-precision dtype (the
 // only ones cuDNN's kernel takes).
 func fusedAttentionWanted(q *graph.Node) bool {
+	if tryFusedAttention {
+		return true
+	}
 	if os.Getenv(FusedAttentionEnv) != "1" {
 		return false
 	}
