@@ -54,7 +54,6 @@ type Conditioning struct {
 // clean condition latent: the model never has to predict what it was given.
 func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditioning) *graph.Node {
 	b := x.Shape().Dim(0)
-	col := func(v *graph.Node) *graph.Node { return graph.Reshape(v, b, 1, 1, 1, 1) }
 	pre := m.scalings(x.Graph(), b)
 	cSkip, cOut, cIn := pre.skip(sigma), pre.out(sigma), pre.in(sigma)
 	cNoise := graph.MulScalar(graph.Log(sigma), 0.25)
@@ -70,7 +69,7 @@ func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditionin
 		// As the reference, a condition noisier than the current level is not substituted (the
 		// frames are generated like the others); the network's mask channel still marks them.
 		usable := graph.ConvertDType(graph.LessThan(cond.AugmentSigma, sigma), frameMask.DType())
-		frameMask = graph.Mul(frameMask, col(usable))
+		frameMask = graph.Mul(frameMask, pre.col(usable))
 		// x_c' = (x_c + σ_aug·n)·c_in(σ_aug)/c_in(σ): after the c_in(σ) below it is c_in(σ_aug)·(x_c + σ_aug·n).
 		given := graph.Mul(cond.AugmentedLatent, graph.Div(pre.in(cond.AugmentSigma), cIn))
 		x = graph.Add(graph.Mul(frameMask, given), graph.Mul(graph.OneMinus(frameMask), x))

@@ -353,53 +353,34 @@ func TestTrainDiffusionArchOverrides(t *testing.T) {
 		"--res", "32x32", "--steps", "2", "--sigma-min", "200", "--out", out, "--no-progress"); code == exitOK || !strings.Contains(stderr, "sigma_min") {
 		t.Errorf("generate --sigma-min 200: exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine"),
-		"--init", run, "--width", "64"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
-		t.Errorf("--init with --width: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad"),
-		"--width", "50", "--heads", "3"}, common...)...); code != exitUsage || !strings.Contains(stderr, "model_channels") {
-		t.Errorf("--width 50 --heads 3: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad2"),
-		"--latent-std", "global"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--latent-std") {
-		t.Errorf("--latent-std global: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad3"),
-		"--latent-gain", "0"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--latent-gain") {
-		t.Errorf("--latent-gain 0: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine2"),
-		"--init", run, "--latent-gain", "3"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
-		t.Errorf("--init with --latent-gain: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad6"),
-		"--sample-guidance", "-1"}, common...)...); code != exitUsage || !strings.Contains(stderr, "sample_guidance") {
-		t.Errorf("--sample-guidance -1: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad5"),
-		"--sigma-data", "local"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--sigma-data") {
-		t.Errorf("--sigma-data local: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", filepath.Join(dir, "fine3"),
-		"--init", run, "--sigma-data", "channel"}, common...)...); code != exitUsage || !strings.Contains(stderr, "--init") {
-		t.Errorf("--init with --sigma-data: exit %d: %s", code, stderr)
-	}
-	// Resuming the run with another latent gain is refused.
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
-		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",
-		"--residual-cond", "--latent-gain", "3", "--sigma-data", "channel"}, slices.Concat(common[:len(common)-1], []string{"2"})...)...); code != exitUsage || !strings.Contains(stderr, "--latent-gain") {
-		t.Errorf("resume with another --latent-gain: exit %d: %s", code, stderr)
-	}
-	// Resuming the run without --sigma-data channel is refused.
-	if code, _, stderr := runCLI(t, append([]string{"train", "diffusion", "--out", run,
-		"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0", "--latent-std", "frame",
-		"--residual-cond", "--latent-gain", "2"}, slices.Concat(common[:len(common)-1], []string{"2"})...)...); code != exitUsage || !strings.Contains(stderr, "--sigma-data") {
-		t.Errorf("resume with another --sigma-data: exit %d: %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, append(append([]string{"train", "diffusion", "--out", filepath.Join(dir, "bad4"),
-		"--residual-cond"}, common...), "--preset", "tiny")...); code != exitUsage || !strings.Contains(stderr, "residual_condition") {
-		t.Errorf("--residual-cond on a Text2World preset: exit %d: %s", code, stderr)
+	// Refused before training, with the flag or field at fault named: each case is the arguments
+	// after "train diffusion" and the text stderr must hold.
+	outTo := func(name string) []string { return []string{"--out", filepath.Join(dir, name)} }
+	arch := []string{"--width", "48", "--blocks", "1", "--heads", "2", "--patch", "4", "--adaln-lora", "0",
+		"--latent-std", "frame", "--residual-cond"}
+	resume := slices.Concat(common[:len(common)-1], []string{"2"}) // the first run, to step 2
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"--init with --width", slices.Concat(outTo("fine"), []string{"--init", run, "--width", "64"}, common), "--init"},
+		{"--width 50 --heads 3", slices.Concat(outTo("bad"), []string{"--width", "50", "--heads", "3"}, common), "model_channels"},
+		{"--latent-std global", slices.Concat(outTo("bad2"), []string{"--latent-std", "global"}, common), "--latent-std"},
+		{"--latent-gain 0", slices.Concat(outTo("bad3"), []string{"--latent-gain", "0"}, common), "--latent-gain"},
+		{"--init with --latent-gain", slices.Concat(outTo("fine2"), []string{"--init", run, "--latent-gain", "3"}, common), "--init"},
+		{"--sample-guidance -1", slices.Concat(outTo("bad6"), []string{"--sample-guidance", "-1"}, common), "sample_guidance"},
+		{"--sigma-data local", slices.Concat(outTo("bad5"), []string{"--sigma-data", "local"}, common), "--sigma-data"},
+		{"--init with --sigma-data", slices.Concat(outTo("fine3"), []string{"--init", run, "--sigma-data", "channel"}, common), "--init"},
+		{"resume with another --latent-gain", slices.Concat([]string{"--out", run}, arch,
+			[]string{"--latent-gain", "3", "--sigma-data", "channel"}, resume), "--latent-gain"},
+		{"resume with another --sigma-data", slices.Concat([]string{"--out", run}, arch, []string{"--latent-gain", "2"}, resume), "--sigma-data"},
+		{"--residual-cond on a Text2World preset", slices.Concat(outTo("bad4"), []string{"--residual-cond"}, common,
+			[]string{"--preset", "tiny"}), "residual_condition"},
+	} {
+		if code, _, stderr := runCLI(t, append([]string{"train", "diffusion"}, tc.args...)...); code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d: %s", tc.name, code, stderr)
+		}
 	}
 }
 
