@@ -1,6 +1,8 @@
 # Every Go command here runs with GOEXPERIMENT=simd: without it the pure-Go backend's matmul
 # kernels are scalar and about 7x slower.
 export GOEXPERIMENT := simd
+# go.mod needs go 1.27 (go-xla v0.4.34); the module proxy serves this toolchain.
+export GOTOOLCHAIN := go1.27.3
 GO ?= go
 
 .PHONY: build test short vet fmt bench fuzz ci

@@ -16,13 +16,14 @@ const (
 	CUDA = "cuda"
 )
 
-// GoConfig is the configuration wfm starts the pure-Go backend with. "ops_sequential" runs the
-// ops of a graph one after another, each op still spreading its work over all cores. The
-// backend's default, running independent ops concurrently, can deadlock in compute v0.1.6: ops
-// running as pool workers call workerspool.Pool.Saturate, which waits for a free worker while
-// holding one, and with 2*GOMAXPROCS workers all held that way nothing finishes (seen on this
-// 2-core machine training a 2-layer transformer: every worker parked in Saturate).
-const GoConfig = "go:ops_sequential"
+// GoConfig is the configuration wfm starts the pure-Go backend with: compute's default, which
+// runs independent ops of a graph concurrently while only one execution is live (and one after
+// another when several are), each op spreading its work over the physical cores. compute v0.1.6
+// could deadlock that way (pool workers waiting in Saturate for a free worker while holding one),
+// so wfm ran "go:ops_sequential" until compute's hierarchical scheduler (v0.1.2x) removed the
+// cause; TestConcurrentSchedulingSoak guards it. Measured on the bench-10m step (2-core AMD EPYC,
+// 2026-12-07): 0.275 s concurrent, 0.355 s sequential, 0.305 s forced ops_parallel.
+const GoConfig = "go"
 
 // NewGo starts the pure-Go backend with [GoConfig]. Tests and tools that need the Go backend
 // explicitly use it rather than gobackend.New, which would pick the deadlock-prone default.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -114,10 +115,11 @@ func (b *AttentionBuilder) Done() *graph.Node {
 // headDim, seqKV], so that both products are BatchMatMul's row-major layout (see there). scope only
 // decides fused (inference) versus decomposed (training) softmax; it creates no variables.
 //
-// With FusedAttentionEnv set to 1, on a backend that offers a fused attention kernel with its
-// own backward pass (XLA's CUDA plugin: cuDNN flash attention, bfloat16 and float16 only), the
-// kernel runs instead, so the [seqQ, seqKV] scores never materialize; other backends, dtypes and
-// shapes the kernel refuses fall back to the product form.
+// Outside training, on the pure-Go backend, the backend's fused attention kernel runs (one pass
+// per query block, the [seqQ, seqKV] scores never materialize). With FusedAttentionEnv set to 1,
+// on a backend that offers a fused attention kernel with its own backward pass (XLA's CUDA plugin:
+// cuDNN flash attention, bfloat16 and float16 only), the kernel runs in training too; other
+// backends, dtypes and shapes the kernel refuses fall back to the product form.
 func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal bool) *graph.Node {
 	if q.Rank() != 4 || k.Rank() != 4 || !k.Shape().Equal(v.Shape()) {
 		exceptions.Panicf("nn.ScaledDotProductAttention: want q [b, seqQ, h, d] and k, v [b, seqKV, h, d], got %s, %s, %s",
@@ -127,7 +129,7 @@ func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal b
 	if causal && seqQ != seqKV {
 		exceptions.Panicf("nn.ScaledDotProductAttention: a causal mask needs equal query and key lengths, got %d and %d", seqQ, seqKV)
 	}
-	if fusedAttentionWanted(q) {
+	if fusedAttentionWanted(scope, q) {
 		out, _ := graph.InternalFusedOpCaller(func() *graph.Node {
 			out, _ := graph.BackendFusedScaledDotProductAttention(q, k, v, compute.AttentionAxesLayoutBSHD,
 				&compute.ScaledDotProductAttentionConfig{Scale: 1 / math.Sqrt(float64(headDim)), Causal: causal})
@@ -142,15 +144,17 @@ func ScaledDotProductAttention(scope *model.Scope, q, k, v *graph.Node, causal b
 // kernel (cuDNN flash attention on XLA's CUDA plugin). It is opt-in until measured on a GPU.
 const FusedAttentionEnv = "WFM_FUSED_ATTENTION"
 
-// tryFusedAttention makes ScaledDotProductAttention attempt the fused kernel whatever the
-// backend and dtype, for tests: on a backend without it, the attempt must fall back.
-var tryFusedAttention = false
-
 // fusedAttentionWanted reports whether ScaledDotProductAttention should try the backend's fused
-// kernel for q: asked for, offered with a fused backward pass, and a half-precision dtype (the
-// only ones cuDNN's kernel takes).
-func fusedAttentionWanted(q *graph.Node) bool {
-	if tryFusedAttention {
+// kernel for q: outside training on the Go backend (its kernel is measured and tested against the
+// product form), or when asked for, offered with a fused backward pass, and in a half-precision
+// dtype (the only ones cuDNN's kernel takes).
+func fusedAttentionWanted(scope *model.Scope, q *graph.Node) bool {
+	g := q.Graph()
+	ops := g.Backend().Capabilities().Operations
+	if !ops[compute.OpTypeFusedScaledDotProductAttention] {
+		return false
+	}
+	if useFusedOps(scope, g) && g.Backend().String() == gobackend.BackendName {
 		return true
 	}
 	if os.Getenv(FusedAttentionEnv) != "1" {
@@ -159,8 +163,7 @@ func fusedAttentionWanted(q *graph.Node) bool {
 	if dt := q.DType(); dt != dtypes.BFloat16 && dt != dtypes.Float16 {
 		return false
 	}
-	ops := q.Graph().Backend().Capabilities().Operations
-	return ops[compute.OpTypeFusedScaledDotProductAttention] && ops[compute.OpTypeFusedScaledDotProductAttentionVJP]
+	return ops[compute.OpTypeFusedScaledDotProductAttentionVJP]
 }
 
 // productAttention is ScaledDotProductAttention as two batched products and a softmax.

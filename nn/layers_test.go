@@ -222,7 +222,8 @@ func TestMLP(t *testing.T) {
 					}
 					want = refLinear(gate, rows, hidden, param(DownName, WeightsName), dim, param(DownName, BiasesName))
 				}
-				if d := maxAbsDiff(got[0], want); d > 1e-5 {
+				// The Go backend's fused GELU (inference) uses a vectorized erf: about 1e-5 off.
+				if d := maxAbsDiff(got[0], want); d > 3e-5 {
 					t.Errorf("max |MLP - reference| = %g", d)
 				}
 			})

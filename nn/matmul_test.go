@@ -66,19 +66,38 @@ func tryPanic(fn func()) error {
 	return exceptions.TryCatch[error](fn)
 }
 
-// TestFusedAttentionFallsBack: with FusedAttentionEnv set, a backend without a fused attention
-// kernel (the Go backend) runs the product form: same values, forward and gradient, as unset.
-func TestFusedAttentionFallsBack(t *testing.T) {
+// TestFusedAttention: outside training the Go backend's fused attention kernel runs, and matches
+// the product form (float32, with and without the causal mask); in training, with
+// FusedAttentionEnv set, the Go backend (no fused backward) runs the product form exactly.
+func TestFusedAttention(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	q, k, v := randomFloats(rng, 2*6*2*8), randomFloats(rng, 2*4*2*8), randomFloats(rng, 2*4*2*8)
+	const batch, heads, headDim, seq = 2, 2, 8, 6
+	q, k, v := randomFloats(rng, batch*seq*heads*headDim), randomFloats(rng, batch*seq*heads*headDim),
+		randomFloats(rng, batch*seq*heads*headDim)
+	split := func(x *graph.Node) *graph.Node { return graph.Reshape(x, batch, seq, heads, headDim) }
+	for _, causal := range []bool{false, true} {
+		var fusedUsed bool
+		fused, _ := runGraph(t, newStore(1), false, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			fusedUsed = fusedAttentionWanted(scope, in[0])
+			return []*graph.Node{ScaledDotProductAttention(scope, split(in[0]), split(in[1]), split(in[2]), causal)}
+		}, q, k, v)
+		if !fusedUsed {
+			t.Fatal("the Go backend's fused attention was not used outside training")
+		}
+		product, _ := runGraph(t, newStore(1), false, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			return []*graph.Node{productAttention(scope, split(in[0]), split(in[1]), split(in[2]), causal)}
+		}, q, k, v)
+		if d := maxAbsDiff(fused[0], product[0]); d > 1e-5 {
+			t.Errorf("causal=%v: fused attention differs from the product form by %g", causal, d)
+		}
+	}
+
 	run := func() [][]float32 {
 		out, _ := runGraph(t, newStore(1), true, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
-			h := func(x *graph.Node, seq int) *graph.Node {
-				return graph.ConvertDType(graph.Reshape(x, 2, seq, 2, 8), dtypes.BFloat16)
-			}
-			qb, kb, vb := h(in[0], 6), h(in[1], 4), h(in[2], 4)
-			if !tryFusedAttention && fusedAttentionWanted(qb) {
-				t.Fatal("the Go backend offers no fused attention, yet it was wanted")
+			h := func(x *graph.Node) *graph.Node { return graph.ConvertDType(split(x), dtypes.BFloat16) }
+			qb, kb, vb := h(in[0]), h(in[1]), h(in[2])
+			if fusedAttentionWanted(scope, qb) {
+				t.Fatal("the Go backend offers no fused attention backward, yet fused attention was wanted in training")
 			}
 			att := graph.ConvertDType(ScaledDotProductAttention(scope, qb, kb, vb, false), dtypes.Float32)
 			loss := graph.ReduceAllSum(graph.Square(att))
@@ -91,17 +110,10 @@ func TestFusedAttentionFallsBack(t *testing.T) {
 	want := run()
 	t.Setenv(FusedAttentionEnv, "1")
 	got := run()
-	// The fused call itself, attempted on a backend without the kernel, falls back (the Go
-	// backend refuses it as not implemented; its arguments are only checked on CUDA).
-	tryFusedAttention = true
-	defer func() { tryFusedAttention = false }()
-	tried := run()
-	for _, other := range [][][]float32{got, tried} {
-		for i := range want {
-			for j := range want[i] {
-				if other[i][j] != want[i][j] {
-					t.Fatalf("output %d value %d: %g, %g with the product form", i, j, other[i][j], want[i][j])
-				}
+	for i := range want {
+		for j := range want[i] {
+			if got[i][j] != want[i][j] {
+				t.Fatalf("output %d value %d: %g, %g with the product form", i, j, got[i][j], want[i][j])
 			}
 		}
 	}

@@ -36,6 +36,9 @@ func currentVersion() versionInfo {
 			switch dep.Path {
 			case "github.com/gomlx/gomlx":
 				v.GoMLX = dep.Version
+				if dep.Replace != nil && dep.Replace.Version == "" {
+					v.GoMLX += "+wfm" // the patched fork in third_party/gomlx
+				}
 			case "github.com/gomlx/compute":
 				v.Compute = dep.Version
 			case "github.com/gomlx/go-xla":

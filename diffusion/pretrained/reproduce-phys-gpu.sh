@@ -7,7 +7,7 @@
 # Run from the repository root, on a machine with an NVIDIA GPU, python3 and jax's CUDA plugin
 # (jax_plugins.xla_cuda13; or set WFM_PJRT_PLUGIN to a xla_cuda_plugin.so):
 #   WFM=path/to/wfm bash diffusion/pretrained/reproduce-phys-gpu.sh [RUN_DIR]
-# WFM defaults to a binary built here (needs Go: GOEXPERIMENT=simd go build ./cmd/wfm);
+# WFM defaults to a binary built here (needs Go: GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd go build ./cmd/wfm);
 # BACKEND=go runs it on the CPU (for a smoke test with small CLIPS, STEPS and BATCH).
 set -euo pipefail
 run=${1:-out/phys-gpu}
@@ -17,7 +17,7 @@ clips=${CLIPS:-4000}; steps=${STEPS:-5000}; batch=${BATCH:-32}; data=${DATA:-$ru
 width=${WIDTH:-256}; blocks=${BLOCKS:-4}; heads=${HEADS:-4}; patch=${PATCH:-4}; lr=${LR:-8e-4}
 wfm=${WFM:-}; backend=${BACKEND:-cuda}
 if [ -z "$wfm" ]; then
-  GOEXPERIMENT=simd go build -o out/wfm ./cmd/wfm
+  GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd go build -o out/wfm ./cmd/wfm
   wfm=out/wfm
 fi
 if [ "$backend" = cuda ] && [ -z "${WFM_PJRT_PLUGIN:-}" ]; then

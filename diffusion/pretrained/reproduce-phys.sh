@@ -14,7 +14,7 @@
 #   bash diffusion/pretrained/reproduce-phys.sh
 set -euo pipefail
 stop=${STOP:-1300}
-export GOEXPERIMENT=simd
+export GOEXPERIMENT=simd GOTOOLCHAIN=go1.27.3
 go build -o out/wfm ./cmd/wfm
 data=out/phys/data
 [ -f "$data/train-index.json" ] || ./out/wfm synth --out "$data" --prefix train --n 600 --frames 33 --res 64 --scenario physics --seed 11 --no-progress

@@ -5,7 +5,7 @@
 # minutes on a 2-core CPU. Run from the repository root:
 #   bash diffusion/pretrained/reproduce.sh
 set -euo pipefail
-export GOEXPERIMENT=simd
+export GOEXPERIMENT=simd GOTOOLCHAIN=go1.27.3
 go build -o out/wfm ./cmd/wfm
 data=out/tok/data
 [ -f "$data/train-index.json" ] || ./out/wfm synth --out "$data" --prefix train --n 400 --frames 33 --res 64 --scenario all --seed 1

@@ -6,7 +6,7 @@
 #   bash tokenizer/pretrained/reproduce.sh cv8x8x8-tiny
 set -euo pipefail
 preset=${1:?usage: reproduce.sh cv8x8x8-tiny|dv8x16x16-tiny}
-export GOEXPERIMENT=simd
+export GOEXPERIMENT=simd GOTOOLCHAIN=go1.27.3
 go build -o out/wfm ./cmd/wfm
 data=out/tok/data
 [ -f "$data/train-index.json" ] || ./out/wfm synth --out "$data" --prefix train --n 400 --frames 33 --res 64 --scenario all --seed 1
