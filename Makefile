@@ -20,7 +20,7 @@ vet:
 	$(GO) vet ./...
 
 fmt:
-	gofmt -w $$(git ls-files '*.go')
+	gofmt -w $$(git ls-files '*.go' ':!third_party')
 
 # Codec and training-step benchmarks (numbers go to docs/BENCHMARKS.md).
 bench:
