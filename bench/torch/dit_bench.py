@@ -862,6 +862,8 @@ def parse_args(argv):
     p.add_argument("--sample-evals", type=int, default=0, help="also time N guided sampling evaluations")
     p.add_argument("--device", choices=("cuda", "cpu"), default=None, help="default: cuda when available")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0,
+                   help="CPU threads (torch.set_num_threads; default: PyTorch's choice)")
     p.add_argument("--print-params", action="store_true",
                    help="list the parameters under our variable paths with their shapes, then exit")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -907,6 +909,8 @@ def run(args) -> dict:
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
     torch.manual_seed(args.seed)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
 
     net = DiT(cfg, dtype, device)
     named = list(net.named_parameters())
@@ -974,6 +978,7 @@ def run(args) -> dict:
         "steps": args.steps,
         "warmup": args.warmup,
         "attention": "sdpa" if _HAS_SDPA else "matmul-softmax",
+        "threads": torch.get_num_threads(),
     }
 
     if args.sample_evals > 0:

@@ -97,5 +97,6 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 	f.IntVar(&warmup, "warmup", warmup, "untimed steps after compilation")
 	f.BoolVar(&ceiling, "ceiling", ceiling, "also time a bare matmul of the step's MLP shape, the backend's ceiling")
 	cmd.AddCommand(benchDiffusionCmd())
+	cmd.AddCommand(benchOpsCmd())
 	rootCmd.AddCommand(cmd)
 }

@@ -75,7 +75,7 @@ func diagnose(ctx context.Context) (doctorReport, error) {
 	if !backend.SIMD {
 		r.Problems = append(r.Problems, "built without GOEXPERIMENT=simd: the Go backend runs about 7x slower")
 	}
-	r.CPU = cpuInfo{Model: cpuModel(), Cores: runtime.NumCPU(), AVX2: cpu.X86.HasAVX2, AVX512F: cpu.X86.HasAVX512F}
+	r.CPU = cpuInfo{Model: backend.CPUModel(), Cores: runtime.NumCPU(), AVX2: cpu.X86.HasAVX2, AVX512F: cpu.X86.HasAVX512F}
 	r.MemoryMB = readMemInfo()
 	for _, name := range []string{"ffmpeg", "ffprobe"} {
 		t := toolVersion(ctx, name)
@@ -163,21 +163,6 @@ func toolVersion(ctx context.Context, name string) toolInfo {
 	line, _, _ = strings.Cut(strings.TrimPrefix(line, name+" version "), " Copyright")
 	t.Version = strings.TrimSpace(line)
 	return t
-}
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
 }
 
 // readMemInfo reads MemTotal and MemAvailable (kB) from /proc/meminfo.
