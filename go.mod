@@ -41,3 +41,5 @@ require (
 )
 
 replace github.com/gomlx/gomlx => ./third_party/gomlx
+
+replace github.com/gomlx/compute => ./third_party/compute

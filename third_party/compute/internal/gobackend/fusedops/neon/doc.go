@@ -1,0 +1,4 @@
+// Copyright 2023-2026 The GoMLX Authors. SPDX-License-Identifier: Apache-2.0
+
+// Package neon provides ARM64 NEON SIMD implementations for fused operations.
+package neon
