@@ -148,7 +148,7 @@ func (m *DiT) timestepEmbedding(scope *model.Scope, timestep *graph.Node, dt dty
 	sinusoid := graph.ConvertDType(graph.Concatenate([]*graph.Node{graph.Cos(arg), graph.Sin(arg)}, -1), dt)
 	te := scope.At("t_embedder").At("1").WithInitializer(nn.RandomNormalInit(scope, 0.02))
 	useLoRA := m.cfg.AdaLNLoRADim > 0
-	hidden := silu(nn.Linear(te.At("linear_1"), sinusoid, d, !useLoRA))
+	hidden := nn.SiLU(nn.Linear(te.At("linear_1"), sinusoid, d, !useLoRA))
 	if useLoRA {
 		lora = nn.Linear(te.At("linear_2"), hidden, 3*d, false)
 		emb = sinusoid
@@ -210,7 +210,7 @@ func (m *DiT) block(scope *model.Scope, x, emb, lora, ctx, angles, absPos *graph
 func (m *DiT) modulation(scope *model.Scope, emb, lora *graph.Node, chunks int) (shift, scale, gate *graph.Node) {
 	d := m.cfg.ModelChannels
 	s := scope.At("adaLN_modulation")
-	h := silu(emb)
+	h := nn.SiLU(emb)
 	var mod *graph.Node
 	if r := m.cfg.AdaLNLoRADim; r > 0 {
 		h = nn.Linear(s.At("1"), h, r, false)
@@ -262,6 +262,3 @@ func attention(scope *model.Scope, x, ctx *graph.Node, heads int, angles *graph.
 func modulate(x, shift, scale *graph.Node) *graph.Node {
 	return graph.Add(graph.Mul(x, graph.AddScalar(scale, 1)), shift)
 }
-
-// silu is x·σ(x).
-func silu(x *graph.Node) *graph.Node { return graph.Mul(x, graph.Logistic(x)) }

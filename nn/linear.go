@@ -52,11 +52,12 @@ func linear(scope *model.Scope, x *graph.Node, outDim int, useBias bool, act act
 	if useBias {
 		b = scope.WithInitializer(initializer.Zero).VariableWithShape(BiasesName, shapes.Make(x.DType(), outDim)).NodeValue(g)
 	}
-	if useFusedOps(scope, g) {
+	if useFusedOps(scope, g) || fusedActivationTrains(g) {
 		return gomlxnn.Dense(x, w, b, compute.DenseLayoutOutputsInput, act)
 	}
-	// Training: the fused Dense without activation costs nothing extra (its decomposed copy is
-	// dead code), but the activation is built from primitives (see useFusedOps).
+	// Training on a backend without fused activation gradients: the fused Dense without
+	// activation costs nothing extra (its decomposed copy is dead code), but the activation is
+	// built from primitives (see useFusedOps).
 	y := gomlxnn.Dense(x, w, b, compute.DenseLayoutOutputsInput)
 	switch act {
 	case activation.TypeNone:

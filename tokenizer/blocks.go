@@ -19,8 +19,8 @@ var (
 	stride1   = [3]int{1, 1, 1}
 )
 
-// swish is x·σ(x), the reference's nonlinearity.
-func swish(x *graph.Node) *graph.Node { return graph.Mul(x, graph.Logistic(x)) }
+// swish is x·σ(x), the reference's nonlinearity (nn.SiLU: one fused op where the backend has it).
+func swish(x *graph.Node) *graph.Node { return nn.SiLU(x) }
 
 // norm is CausalNormalize with one group: GroupNorm per frame, epsilon 1e-6.
 func norm(scope *model.Scope, x *graph.Node) *graph.Node {

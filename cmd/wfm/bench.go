@@ -98,5 +98,6 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 	f.BoolVar(&ceiling, "ceiling", ceiling, "also time a bare matmul of the step's MLP shape, the backend's ceiling")
 	cmd.AddCommand(benchDiffusionCmd())
 	cmd.AddCommand(benchOpsCmd())
+	cmd.AddCommand(benchTokenizerCmd())
 	rootCmd.AddCommand(cmd)
 }

@@ -28,16 +28,6 @@ type benchTokenizerOutput struct {
 
 // The bench command is built in bench.go's init, which runs before this file's (Go runs a
 // package's init functions in file-name order): tokenizer is added to it here.
-func init() {
-	for _, c := range rootCmd.Commands() {
-		if c.Name() == "bench" {
-			c.AddCommand(benchTokenizerCmd())
-			return
-		}
-	}
-	panic("wfm: bench_tokenizer.go: no bench command to add tokenizer to")
-}
-
 func benchTokenizerCmd() *cobra.Command {
 	var (
 		modelFlags                  tokenizerModelFlags

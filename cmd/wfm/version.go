@@ -35,12 +35,9 @@ func currentVersion() versionInfo {
 		for _, dep := range bi.Deps {
 			switch dep.Path {
 			case "github.com/gomlx/gomlx":
-				v.GoMLX = dep.Version
-				if dep.Replace != nil && dep.Replace.Version == "" {
-					v.GoMLX += "+wfm" // the patched fork in third_party/gomlx
-				}
+				v.GoMLX = dep.Version + forkSuffix(dep)
 			case "github.com/gomlx/compute":
-				v.Compute = dep.Version
+				v.Compute = dep.Version + forkSuffix(dep)
 			case "github.com/gomlx/go-xla":
 				v.GoXLA = dep.Version
 			}
@@ -50,6 +47,15 @@ func currentVersion() versionInfo {
 		v.Version = "devel"
 	}
 	return v
+}
+
+// forkSuffix is "+wfm" for a module replaced by a local folder (the patched copies in
+// third_party/), "" otherwise.
+func forkSuffix(dep *debug.Module) string {
+	if dep.Replace != nil && (dep.Replace.Version == "" || dep.Replace.Version == "(devel)") {
+		return "+wfm"
+	}
+	return ""
 }
 
 func init() {
