@@ -9,7 +9,10 @@
 # Settings (environment): THREADS (default: all cores, nproc), WFM (a wfm binary; default: build
 # one here with GOEXPERIMENT=simd), PYTHON (default /usr/bin/python3, Debian's python3-torch),
 # STEPS (timed training steps, default 5), EVALS (sampling evaluations, default 10), REPS
-# (tokenizer repetitions, default 5).
+# (tokenizer repetitions, default 5), ISA=avx2 (on an AVX-512 machine, approximate an AVX2-only
+# one: wfm with GOMLX_GO_SIMD_AVX512=0, PyTorch with OpenBLAS's Haswell kernels,
+# DNNL_MAX_CPU_ISA=AVX2 and ATEN_CPU_CAPABILITY=avx2; Go's own simd code may still use 512-bit
+# vectors, so this is not a real AVX2 machine).
 #
 # PyTorch runs with OpenBLAS's own CPU detection (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset
 # for its commands only: this workplace sets them for old OpenBLAS builds, and they force slower
@@ -30,6 +33,10 @@ if ! "$py" -c 'import torch' 2>/dev/null; then
   exit 0
 fi
 torchpy() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" "$@"; }
+if [ "${ISA:-}" = avx2 ]; then
+  export GOMLX_GO_SIMD_AVX512=0
+  torchpy() { env OPENBLAS_CORETYPE=Haswell DNNL_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 "$py" "$@"; }
+fi
 blas=$(torchpy -c 'import ctypes
 try:
     l = ctypes.CDLL("libopenblas.so.0"); l.openblas_get_corename.restype = ctypes.c_char_p
@@ -48,7 +55,7 @@ if [ -z "$wfm" ]; then
 fi
 export GOMAXPROCS=$threads
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-echo "cpu-compare: $cpu, $threads threads, $(date -u +%Y-%m-%d); torch $("$py" -c 'import torch; print(torch.__version__)') with $blas; $("$wfm" version)"
+echo "cpu-compare: $cpu${ISA:+ (ISA=$ISA)}, $threads threads, $(date -u +%Y-%m-%d); torch $("$py" -c 'import torch; print(torch.__version__)') with $blas; $("$wfm" version)"
 
 # run NAME CMD...: CMD's JSON (stdout) into OUT/NAME.json; its log on failure.
 run() {

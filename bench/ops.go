@@ -70,6 +70,12 @@ func DefaultOps() []OpSpec {
 	})...)
 	ops = append(ops, unary("gelu(fused)", activation.Gelu)...)
 	ops = append(ops, unary("silu(fused)", activation.Swish)...)
+	ops = append(ops,
+		OpSpec{Name: "reduce-sum", Build: func(x, _ *graph.Node) *graph.Node { return graph.ReduceAndKeep(x, graph.ReduceSum, -1) }},
+		OpSpec{Name: "reduce-max", Build: func(x, _ *graph.Node) *graph.Node { return graph.ReduceAndKeep(x, graph.ReduceMax, -1) }},
+		OpSpec{Name: "sub-bcast", Build: func(x, _ *graph.Node) *graph.Node {
+			return graph.Sub(x, graph.StopGradient(graph.ReduceAndKeep(x, graph.ReduceMax, -1)))
+		}})
 	ops = append(ops, unary("softmax", softmaxDecomposed)...)
 	ops = append(ops, OpSpec{Name: "softmax(fused)", Build: func(x, _ *graph.Node) *graph.Node { return graph.Softmax(x, -1) }})
 	return ops

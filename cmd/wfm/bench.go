@@ -22,6 +22,10 @@ type benchOutput struct {
 	MatMul *bench.MatMulResult `json:"matmul_ceiling,omitempty"`
 }
 
+// ceilingReps is the least number of timed bare matmuls behind the ceiling: one takes about a
+// millisecond on 2 cores, and with only --steps of them the median moved by ±10% between runs.
+const ceilingReps = 50
+
 func init() {
 	var (
 		preset                    = "bench-10m"
@@ -63,7 +67,7 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 			}
 			out := benchOutput{Preset: preset, Backend: choice, Result: res}
 			if ceiling {
-				mm, err := bench.RunMatMul(cmd.Context(), b, batch*seq, cfg.DModel, cfg.FFNDim, steps)
+				mm, err := bench.RunMatMul(cmd.Context(), b, batch*seq, cfg.DModel, cfg.FFNDim, max(steps, ceilingReps))
 				if err != nil {
 					return err
 				}
