@@ -31,6 +31,7 @@ import (
 
 	"github.com/wfm-platform/wfm/dataset"
 	"github.com/wfm-platform/wfm/internal/atomicfile"
+	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/video"
 	"github.com/wfm-platform/wfm/world"
 	"github.com/wfm-platform/wfm/world/physics"
@@ -316,14 +317,20 @@ type Report struct {
 func settingsName(prefix string) string { return prefix + "-settings.json" }
 
 // Generate makes o.N clips into o.Out, resuming a previous run of the same options. progress,
-// when not nil, is called with the number of clips done (including resumed ones).
+// when not nil, is called with the number of clips done (including resumed ones). It holds the
+// folder's lock (package dirlock) throughout: a second run on o.Out fails at once, before it
+// reads or cleans up anything there, with an error naming the first run.
 func Generate(ctx context.Context, o Options, progress func(done int)) (*Report, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+	// The lock comes before anything in o.Out is read or cleaned up: a second run on the same
+	// folder must not touch the first one's files.
+	lock, err := dirlock.Acquire(o.Out, "wfm synth")
+	if err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
+	defer lock.Release()
 	settings, err := json.MarshalIndent(o, "", "  ")
 	if err != nil {
 		return nil, err

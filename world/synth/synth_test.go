@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wfm-platform/wfm/dataset"
+	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/video"
 	"github.com/wfm-platform/wfm/world/physics"
 	"github.com/wfm-platform/wfm/world/render"
@@ -279,5 +283,37 @@ func TestLookSplitsDoNotOverlap(t *testing.T) {
 	o.Split, o.N = physics.OutOfDistribution, 10
 	if _, err := Generate(context.Background(), o, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSecondRunOnOneFolderIsRefused: while a run holds o.Out, another Generate on it fails at
+// once naming the holder, and leaves the first run's files (its temporary shard included) alone.
+func TestSecondRunOnOneFolderIsRefused(t *testing.T) {
+	o := smallOptions(t.TempDir())
+	lock, err := dirlock.Acquire(o.Out, "wfm synth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(o.Out, "."+o.Prefix+"-000000.tar.tmp-123")
+	if err := os.WriteFile(tmp, []byte("in progress"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Generate(context.Background(), o, nil)
+	if !errors.Is(err, dirlock.ErrHeld) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Fatalf("Generate on a held folder: %v, want the holder named", err)
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		t.Errorf("the refused run touched the holder's temporary file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(o.Out, settingsName(o.Prefix))); !os.IsNotExist(err) {
+		t.Errorf("the refused run wrote its settings: %v", err)
+	}
+	lock.Release()
+	o.N = 2
+	if _, err := Generate(context.Background(), o, nil); err != nil {
+		t.Fatalf("Generate once the folder is free: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(o.Out, dirlock.FileName)); !os.IsNotExist(err) {
+		t.Errorf("lock file left after the run: %v", err)
 	}
 }
