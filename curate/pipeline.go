@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wfm-platform/wfm/internal/atomicfile"
+	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/video"
 )
 
@@ -240,9 +240,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	start := time.Now()
 	cpuSelf0, cpuChild0 := processCPU()
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("curate: %w", err)
+	lock, err := lockOut(cfg)
+	if err != nil {
+		return nil, err
 	}
+	defer lock.Release()
 	wd := workDir{filepath.Join(cfg.Out, "work")}
 	if err := wd.init(); err != nil {
 		return nil, err
@@ -635,4 +637,38 @@ func uniqueSources(paths []string) ([]Source, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return slices.Clip(out), nil
+}
+
+// partLockName is the lock file of part `part` of `parts` in the output folder.
+func partLockName(part, parts int) string { return fmt.Sprintf(".wfm.part-%d-of-%d.lock", part, parts) }
+
+// lockOut takes the output folder's lock (package dirlock) before Run reads or cleans up
+// anything there, so a second run on cfg.Out fails at once naming the first. Runs of different
+// parts (cfg.Parts > 1) share the folder by design: each holds its own part's lock, and
+// refuses to start while a whole run holds the folder; a whole run (the last, shard-writing
+// one) refuses to start while any part still runs.
+func lockOut(cfg Config) (*dirlock.Lock, error) {
+	if cfg.Parts > 1 {
+		lock, err := dirlock.AcquireFile(cfg.Out, partLockName(cfg.Part, cfg.Parts), fmt.Sprintf("wfm curate --part %d/%d", cfg.Part, cfg.Parts))
+		if err != nil {
+			return nil, fmt.Errorf("curate: %w", err)
+		}
+		if err := dirlock.Probe(cfg.Out, dirlock.FileName); err != nil {
+			lock.Release()
+			return nil, fmt.Errorf("curate: %w", err)
+		}
+		return lock, nil
+	}
+	lock, err := dirlock.Acquire(cfg.Out, "wfm curate")
+	if err != nil {
+		return nil, fmt.Errorf("curate: %w", err)
+	}
+	parts, _ := filepath.Glob(filepath.Join(cfg.Out, ".wfm.part-*.lock"))
+	for _, p := range parts {
+		if err := dirlock.Probe(cfg.Out, filepath.Base(p)); err != nil {
+			lock.Release()
+			return nil, fmt.Errorf("curate: %w", err)
+		}
+	}
+	return lock, nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wfm-platform/wfm/dataset"
+	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/video"
 )
 
@@ -412,4 +413,38 @@ func TestPartsThenFinalize(t *testing.T) {
 	if _, err := Run(context.Background(), Config{Inputs: []string{"a.mp4"}, Out: out, Part: 2, Parts: 2}); err == nil {
 		t.Error("part 2 of 2 accepted")
 	}
+}
+
+// TestConcurrentWritersRefused: a run on a folder another run holds fails at once naming the
+// holder, before it creates anything; parts exclude a whole run and the same part twice.
+func TestConcurrentWritersRefused(t *testing.T) {
+	out := t.TempDir()
+	cfg := Config{Inputs: []string{filepath.Join(out, "missing.mp4")}, Out: out, MinSeconds: 1, MaxSeconds: 4}
+	refused := func(cfg Config, holder string) {
+		t.Helper()
+		_, err := Run(context.Background(), cfg)
+		if !errors.Is(err, dirlock.ErrHeld) || !strings.Contains(err.Error(), holder) || !strings.Contains(err.Error(), "pid ") {
+			t.Fatalf("part %d/%d: %v, want refused naming %q", cfg.Part, cfg.Parts, err, holder)
+		}
+		if _, err := os.Stat(filepath.Join(out, "work")); !os.IsNotExist(err) {
+			t.Fatalf("a refused run made its work folder: %v", err)
+		}
+	}
+	whole, err := dirlock.Acquire(out, "wfm curate (the first)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused(cfg, "wfm curate (the first)")
+	part := cfg
+	part.Part, part.Parts = 1, 2
+	refused(part, "wfm curate (the first)")
+	whole.Release()
+
+	p1, err := dirlock.AcquireFile(out, partLockName(1, 2), "wfm curate --part 1/2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused(cfg, "wfm curate --part 1/2")
+	refused(part, "wfm curate --part 1/2")
+	p1.Release()
 }
