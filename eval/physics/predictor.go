@@ -71,15 +71,38 @@ func (e *ModelUnavailableError) Error() string {
 
 func (e *ModelUnavailableError) Unwrap() error { return ErrModelUnavailable }
 
+// ModelOptions are what a model loader is given beside the checkpoint path. Each field is a
+// setting some model kinds read; a loader ignores the ones its kind has no use for, and zero
+// values mean the model's own defaults.
+type ModelOptions struct {
+	// Backend names the compute backend the model runs on, as backend.Open takes it ("" is
+	// $WFM_BACKEND, else auto).
+	Backend string
+	// EMA loads the moving averages of a training checkpoint instead of its raw weights.
+	EMA bool
+	// Sampling settings of models that sample: the number of steps (noise levels), the ODE
+	// solver, the classifier-free guidance weight (0: the conditional model only) and the lowest
+	// noise level of the schedule.
+	Steps    int
+	Sampler  string
+	Guidance float64
+	SigmaMin float64
+}
+
+// Loader opens a checkpoint of one model kind as a Predictor. A Predictor that holds resources
+// (a backend, compiled graphs) also implements io.Closer.
+type Loader func(path string, opts ModelOptions) (Predictor, error)
+
 var registry = struct {
 	sync.Mutex
-	loaders map[string]func(path string) (Predictor, error)
-}{loaders: map[string]func(string) (Predictor, error){}}
+	loaders  map[string]Loader
+	defaults map[string]ModelOptions
+}{loaders: map[string]Loader{}, defaults: map[string]ModelOptions{}}
 
 // RegisterModel makes checkpoints of a model kind ("diffusion", "autoregressive", ...) loadable
 // by OpenModel. A model package calls it from its init function. Registering a kind twice, an
 // empty kind, a kind holding ':' or a nil loader is a programmer error and panics.
-func RegisterModel(kind string, loader func(path string) (Predictor, error)) {
+func RegisterModel(kind string, loader Loader) {
 	if kind == "" || strings.Contains(kind, ":") || loader == nil {
 		panic(fmt.Sprintf("physics: RegisterModel(%q): bad kind or nil loader", kind))
 	}
@@ -89,6 +112,15 @@ func RegisterModel(kind string, loader func(path string) (Predictor, error)) {
 		panic(fmt.Sprintf("physics: RegisterModel(%q) called twice", kind))
 	}
 	registry.loaders[kind] = loader
+}
+
+// SetModelDefaults sets the options OpenModel passes to the loader of kind when its caller
+// gives none: for a program that sets them once, from its command line, while the --model
+// list is opened elsewhere (wfm eval physics). Options given to OpenModel win over them.
+func SetModelDefaults(kind string, opts ModelOptions) {
+	registry.Lock()
+	defer registry.Unlock()
+	registry.defaults[kind] = opts
 }
 
 // RegisteredModels lists the model kinds that have a loader, sorted.
@@ -115,7 +147,13 @@ func registeredList() string {
 // kind is read from the "kind" field of its model config (model.json inside a checkpoint
 // folder, or the JSON beside a .safetensors file). A kind with no registered loader gives a
 // *ModelUnavailableError.
-func OpenModel(spec string) (Predictor, error) {
+//
+// opts (at most one) are passed to the model's loader; without them the loader gets the
+// kind's defaults (SetModelDefaults), else zero options. Baselines take no options.
+func OpenModel(spec string, opts ...ModelOptions) (Predictor, error) {
+	if len(opts) > 1 {
+		panic("physics: OpenModel takes at most one ModelOptions")
+	}
 	switch spec {
 	case ModelGroundTruth:
 		return GroundTruth{}, nil
@@ -141,12 +179,15 @@ func OpenModel(spec string) (Predictor, error) {
 		}
 	}
 	registry.Lock()
-	loader := registry.loaders[kind]
+	loader, o := registry.loaders[kind], registry.defaults[kind]
 	registry.Unlock()
 	if loader == nil {
 		return nil, &ModelUnavailableError{Kind: kind, Path: path}
 	}
-	p, err := loader(path)
+	if len(opts) == 1 {
+		o = opts[0]
+	}
+	p, err := loader(path, o)
 	if err != nil {
 		return nil, fmt.Errorf("physics: load %s checkpoint %s: %w", kind, path, err)
 	}

@@ -104,12 +104,34 @@ func TestOpenModel(t *testing.T) {
 		}
 	}
 	var loaded string
-	RegisterModel("wfmtest-diffusion", func(path string) (Predictor, error) { loaded = path; return fakeModel{}, nil })
-	p, err := OpenModel(ckpt)
-	if err != nil || p.Name() != "fake" || loaded != ckpt {
-		t.Errorf("registered kind: %v, %v, loaded %q", p, err, loaded)
+	var got ModelOptions
+	RegisterModel("wfmtest-diffusion", func(path string, opts ModelOptions) (Predictor, error) {
+		loaded, got = path, opts
+		return fakeModel{}, nil
+	})
+	// The loader gets the options given, else the kind's defaults, else zero options.
+	defaults := ModelOptions{Steps: 3, Sampler: "euler"}
+	given := ModelOptions{Backend: "go", EMA: true, Steps: 5, Guidance: 1.5, SigmaMin: 2}
+	for _, tc := range []struct {
+		name     string
+		defaults *ModelOptions
+		opts     []ModelOptions
+		want     ModelOptions
+	}{
+		{"none", nil, nil, ModelOptions{}},
+		{"given", nil, []ModelOptions{given}, given},
+		{"defaults", &defaults, nil, defaults},
+		{"given over defaults", &defaults, []ModelOptions{given}, given},
+	} {
+		if tc.defaults != nil {
+			SetModelDefaults("wfmtest-diffusion", *tc.defaults)
+		}
+		p, err := OpenModel(ckpt, tc.opts...)
+		if err != nil || p.Name() != "fake" || loaded != ckpt || got != tc.want {
+			t.Errorf("%s: %v, %v, loaded %q with %+v, want %+v", tc.name, p, err, loaded, got, tc.want)
+		}
 	}
-	RegisterModel("wfmtest-broken", func(string) (Predictor, error) { return nil, errors.New("bad weights") })
+	RegisterModel("wfmtest-broken", func(string, ModelOptions) (Predictor, error) { return nil, errors.New("bad weights") })
 	if _, err := OpenModel("wfmtest-broken:" + ckpt); err == nil || !strings.Contains(err.Error(), "bad weights") {
 		t.Errorf("failing loader: %v", err)
 	}
@@ -118,7 +140,7 @@ func TestOpenModel(t *testing.T) {
 			t.Error("registering a kind twice did not panic")
 		}
 	}()
-	RegisterModel("wfmtest-diffusion", func(string) (Predictor, error) { return nil, nil })
+	RegisterModel("wfmtest-diffusion", func(string, ModelOptions) (Predictor, error) { return nil, nil })
 }
 
 func TestOpenModelErrors(t *testing.T) {
