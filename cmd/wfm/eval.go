@@ -152,6 +152,11 @@ to --out.`,
 			if pred == "" || ref == "" {
 				return usagef("eval fidelity: --pred and --ref are required")
 			}
+			lock, err := lockOutput(cmd, out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			names, preds, refs, err := videoInputs(pred, ref)
 			if err != nil {
 				return err
@@ -254,6 +259,11 @@ per-pair plot, keypoint-match images) to --out.`,
 			if err != nil {
 				return fmt.Errorf("eval consistency: %w", err)
 			}
+			lock, err := lockOutput(cmd, out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			paths, names := map[string]string{}, []string(nil)
 			if !st.IsDir() || isFrameFolder(dir) {
 				name := strings.TrimSuffix(filepath.Base(dir), filepath.Ext(dir))
@@ -400,6 +410,11 @@ Writes physics.json and index.html to --out.`,
 			if err := cfg.Validate(); err != nil {
 				return usageError{err}
 			}
+			lock, err := lockOutput(cmd, out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			preds := physics.Baselines()
 			for spec := range strings.SplitSeq(models, ",") {
 				if spec = strings.TrimSpace(spec); spec == "" {

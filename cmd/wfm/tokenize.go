@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/video"
 )
@@ -89,6 +90,20 @@ func (f *tokenizeFlags) codec(cmd *cobra.Command) (*tokenizer.Codec, tokenizer.C
 		return nil, cfg, nil, usageError{err}
 	}
 	return c, cfg, func() { c.Close(); b.Finalize() }, nil
+}
+
+// lockOutput takes the exclusive lock (package dirlock) on the output folder dir of cmd, which
+// it creates: a second command writing the same folder is refused (exit 1) with an error naming
+// the holder. A lock left by a process that died is taken over, with a note on stderr.
+func lockOutput(cmd *cobra.Command, dir string) (*dirlock.Lock, error) {
+	l, err := dirlock.Acquire(dir, cmd.CommandPath())
+	if err != nil {
+		return nil, err
+	}
+	if old := l.TookOver(); old != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "note: %s was locked by %s, which is no longer running; taken over\n", dir, old)
+	}
+	return l, nil
 }
 
 // bar returns a progress bar over n windows, or nil when progress is off.
@@ -202,6 +217,11 @@ carries no config (official checkpoints).`,
 				return err
 			}
 			defer done()
+			lock, err := lockOutput(cmd, enc.out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			clips, n, err := readVideos(cmd, args, enc.windowFrames(cfg))
 			if err != nil {
 				return err
@@ -246,6 +266,11 @@ carries no config (official checkpoints).`,
 				return err
 			}
 			defer done()
+			lock, err := lockOutput(cmd, dec.out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			toks := make([]*tokenizer.Tokens, len(args))
 			n := 0
 			for i, p := range args {
@@ -297,6 +322,11 @@ carries no config (official checkpoints).`,
 				return err
 			}
 			defer done()
+			lock, err := lockOutput(cmd, rt.out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			clips, n, err := readVideos(cmd, args, rt.windowFrames(cfg))
 			if err != nil {
 				return err

@@ -157,6 +157,12 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 				export = filepath.Join(out, "tokenizer.safetensors")
 			}
 			tc.Dir = out
+			// Before any checkpoint is read: a second run on the same --out is refused.
+			lock, err := lockOutput(cmd, out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			tc.Progress = !noProgress && !global.json
 			co := tokenizer.ClipOptions{Frames: frames, Size: res, Crop: crop, MaxClips: maxClips}
 			var trainClips, val []*video.Clip
