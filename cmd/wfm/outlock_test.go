@@ -27,7 +27,9 @@ func TestOutputFolderLocked(t *testing.T) {
 		name string
 		args func(out string) []string
 	}{
-		{"synth", func(out string) []string { return []string{"synth", "--out", out, "--n", "2", "--frames", "9", "--no-progress"} }},
+		{"synth", func(out string) []string {
+			return []string{"synth", "--out", out, "--n", "2", "--frames", "9", "--no-progress"}
+		}},
 		{"curate", func(out string) []string { return []string{"curate", "--in", videos, "--out", out, "--no-progress"} }},
 		{"curate part", func(out string) []string {
 			return []string{"curate", "--in", videos, "--out", out, "--part", "0/2", "--no-progress"}
