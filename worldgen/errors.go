@@ -22,7 +22,9 @@ func (e invalidError) Is(target error) bool { return target == ErrInvalid }
 // invalid marks err as the caller's (ErrInvalid).
 func invalid(err error) error { return invalidError{err} }
 
-func invalidf(format string, args ...any) error { return invalidError{fmt.Errorf("worldgen: "+format, args...)} }
+func invalidf(format string, args ...any) error {
+	return invalidError{fmt.Errorf("worldgen: "+format, args...)}
+}
 
 // BlockedError is what Generate returns when a guardrail blocks the prompt (as written or as
 // upsampled) or the generated video, or fails (guards fail closed). No clip comes with it; the

@@ -71,7 +71,7 @@ type windowCodec struct {
 // diffusion.LoadWeights reads them, with the tokenizer and text encoder its config records
 // (relative paths found from the model's folder, ResolveModelPath) unless opts overrides
 // them. Errors caused by opts, a missing tokenizer or a mismatched text encoder wrap ErrInvalid.
-func Open(dir string, opts Options) (p *Pipeline, err error) {
+func Open(dir string, opts Options) (_ *Pipeline, err error) {
 	store, cfg, err := diffusion.LoadWeights(dir, opts.EMA)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func Open(dir string, opts Options) (p *Pipeline, err error) {
 	if tok == "" {
 		return nil, invalidf("model %s names no tokenizer; give Options.Tokenizer", dir)
 	}
-	p = &Pipeline{path: dir, cfg: cfg, b: opts.Backend, tok: tok, codecs: map[int]windowCodec{}, ups: opts.Upsampler}
+	p := &Pipeline{path: dir, cfg: cfg, b: opts.Backend, tok: tok, codecs: map[int]windowCodec{}, ups: opts.Upsampler}
 	if p.b == nil {
 		if p.b, _, err = backend.Open(""); err != nil {
 			return nil, err

@@ -3,23 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
+	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // --input accepts JPEG images
-	_ "image/png"  // and PNG images
 	"io"
 	"log/slog"
-	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/gomlx/compute"
-	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
@@ -27,14 +20,9 @@ import (
 	"github.com/wfm-platform/wfm/diffusion"
 	"github.com/wfm-platform/wfm/guardrail"
 	"github.com/wfm-platform/wfm/prompt"
-	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/video"
-	"github.com/wfm-platform/wfm/weights"
+	"github.com/wfm-platform/wfm/worldgen"
 )
-
-// defaultNegativePrompt describes what guidance steers away from (Cosmos ships a default
-// negative prompt of the same kind; this wording is ours).
-const defaultNegativePrompt = "blurry, distorted, low quality, flickering, jittery motion, static frozen frames, artifacts, noise"
 
 // generateResult is what wfm generate prints.
 type generateResult struct {
@@ -93,210 +81,17 @@ func generatePeakRSS() int64 {
 	return -1
 }
 
-// readConditionInput reads --input: an image (.png, .jpg, .jpeg) as a one-frame clip, anything
-// else through package video.
-func readConditionInput(cmd *cobra.Command, path string, fps float64) (*video.Clip, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".png", ".jpg", ".jpeg":
-		if !strings.Contains(path, "%") {
-			f, err := os.Open(path)
-			if err != nil {
-				return nil, err
-			}
-			defer f.Close()
-			img, _, err := image.Decode(f)
-			if err != nil {
-				return nil, fmt.Errorf("generate: decode %s: %w", path, err)
-			}
-			return video.FromImages([]image.Image{img}, fps)
-		}
+// generateError maps a pipeline error onto the command's exit status: 3 for a guardrail block
+// (as wfm guard's), 2 for a request the model cannot take, 1 otherwise.
+func generateError(err error) error {
+	var blocked *worldgen.BlockedError
+	switch {
+	case errors.As(err, &blocked):
+		return exitError{exitBlocked, err}
+	case errors.Is(err, worldgen.ErrInvalid):
+		return usageError{err}
 	}
-	return video.Read(cmd.Context(), path, video.Options{FPS: fps})
-}
-
-// diffusionGen is a diffusion model loaded for sampling, with its text encoder, on a backend.
-// Tokenizer codecs are opened per window (clip length) on first use. It is not safe for
-// concurrent use.
-type diffusionGen struct {
-	cfg    diffusion.Config
-	b      compute.Backend
-	text   *diffusionText
-	smp    *diffusion.Sampler
-	tok    string
-	codecs map[int]genCodec
-}
-
-type genCodec struct {
-	codec *tokenizer.Codec
-	cfg   tokenizer.Config
-}
-
-// openDiffusionGen loads the model at weights (run folder, checkpoint or weights file) on b,
-// with tokenizer tok (default: the one it was trained with) and text encoder textSpec
-// (default: the one it was trained with).
-func openDiffusionGen(b compute.Backend, weights string, ema bool, tok, textSpec string) (*diffusionGen, error) {
-	store, cfg, err := diffusion.LoadWeights(weights, ema)
-	if err != nil {
-		return nil, err
-	}
-	if tok == "" {
-		tok = recordedTokenizer(cfg.Tokenizer, weights)
-	}
-	if tok == "" {
-		return nil, usagef("the model names no tokenizer; give --tokenizer")
-	}
-	explicit := textSpec != ""
-	if !explicit {
-		textSpec = recordedTextEncoder(cfg)
-	}
-	text, err := openDiffusionText(textSpec, cfg, b, "")
-	if err != nil {
-		return nil, err
-	}
-	if explicit {
-		if err := checkTextEncoderID(cfg, text); err != nil {
-			return nil, err
-		}
-	}
-	m, err := diffusion.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	smp, err := diffusion.NewSampler(b, store, m)
-	if err != nil {
-		return nil, err
-	}
-	return &diffusionGen{cfg: cfg, b: b, text: text, smp: smp, tok: tok, codecs: map[int]genCodec{}}, nil
-}
-
-// codec returns the tokenizer codec for clips of window frames.
-func (g *diffusionGen) codec(window int) (*tokenizer.Codec, tokenizer.Config, error) {
-	if c, ok := g.codecs[window]; ok {
-		return c.codec, c.cfg, nil
-	}
-	codec, tcfg, err := diffusion.OpenTokenizer(g.b, g.tok, window)
-	if err != nil {
-		return nil, tcfg, usageError{err}
-	}
-	g.codecs[window] = genCodec{codec, tcfg}
-	return codec, tcfg, nil
-}
-
-// temporalCompression is the tokenizer's frames per latent frame (past the first).
-func (g *diffusionGen) temporalCompression() (int, error) {
-	for _, c := range g.codecs {
-		return c.cfg.TemporalCompression, nil
-	}
-	var tcfg tokenizer.Config
-	if name, ok := strings.CutPrefix(g.tok, diffusion.TokenizerPresetPrefix); ok {
-		if c, err := tokenizer.Preset(name); err == nil {
-			return c.TemporalCompression, nil
-		}
-	} else if err := weights.ReadConfig(g.tok, &tcfg); err == nil && tcfg.TemporalCompression > 0 {
-		return tcfg.TemporalCompression, nil
-	}
-	_, tcfg, err := g.codec(1)
-	return tcfg.TemporalCompression, err
-}
-
-// Close releases the sampler and the codecs.
-func (g *diffusionGen) Close() {
-	g.smp.Close()
-	for _, c := range g.codecs {
-		c.codec.Close()
-	}
-}
-
-// genRequest is one video to generate.
-type genRequest struct {
-	Prompt, Negative string
-	// Cond, when not nil, holds the condition frames (Video2World), all of them used; they are
-	// fitted into the Width×Height bucket.
-	Cond                  *video.Clip
-	Frames, Width, Height int
-	FPS, Guidance         float64
-	Seed                  uint64
-	Options               diffusion.SampleOptions
-	// Started, when not nil, is called just before sampling begins (for timing).
-	Started func()
-}
-
-// check validates the size of r against the model and tokenizer, and returns the latent shape.
-func (g *diffusionGen) check(r genRequest) (dims []int, err error) {
-	_, tcfg, err := g.codec(r.Frames)
-	if err != nil {
-		return nil, err
-	}
-	s, t := tcfg.SpatialCompression, tcfg.TemporalCompression
-	if r.Width%(s*g.cfg.PatchSpatial) != 0 || r.Height%(s*g.cfg.PatchSpatial) != 0 || (r.Frames-1)%t != 0 {
-		return nil, usagef("--res sides must be multiples of %d and --frames 1+k·%d", s*g.cfg.PatchSpatial, t)
-	}
-	if r.Cond != nil {
-		if !g.cfg.Video2World {
-			return nil, usagef("model %s is Text2World; conditioning on frames needs a Video2World (-v2w) model", g.cfg.Name)
-		}
-		if r.Cond.Frames < 1 || r.Cond.Frames > r.Frames || (r.Cond.Frames-1)%t != 0 {
-			return nil, usagef("%d condition frames: want 1+k·%d, at most the %d frames generated", r.Cond.Frames, t, r.Frames)
-		}
-	}
-	return []int{1 + (r.Frames-1)/t, r.Height / s, r.Width / s, g.cfg.LatentChannels}, nil
-}
-
-// generate samples one video.
-func (g *diffusionGen) generate(ctx context.Context, r genRequest) (*video.Clip, error) {
-	dims, err := g.check(r)
-	if err != nil {
-		return nil, err
-	}
-	codec, tcfg, err := g.codec(r.Frames)
-	if err != nil {
-		return nil, err
-	}
-	embs, _, err := g.text.enc.Encode(ctx, []string{r.Prompt, r.Negative})
-	if err != nil {
-		return nil, err
-	}
-	all := generateFloats(embs)
-	req := diffusion.Request{Frames: dims[0], Height: dims[1], Width: dims[2], FPS: r.FPS,
-		Context: all[:len(all)/2], Uncond: all[len(all)/2:], Guidance: r.Guidance, Seed: r.Seed, Options: r.Options}
-	if r.Cond != nil {
-		given := r.Cond.Frames
-		fitted, mask, err := diffusion.FitBucket(r.Cond, diffusion.Bucket{Width: r.Width, Height: r.Height})
-		if err != nil {
-			return nil, err
-		}
-		full, err := video.NewClip(r.Frames, r.Height, r.Width, r.FPS)
-		if err != nil {
-			return nil, err
-		}
-		for f := range r.Frames {
-			copy(full.Frame(f), fitted.Frame(min(f, given-1)))
-		}
-		lat, _, err := diffusion.EncodeClips(codec, []*video.Clip{full}, nil)
-		if err != nil {
-			return nil, err
-		}
-		g.cfg.Normalize(lat, dims)
-		req.Condition, req.CondFrames = lat, 1+(given-1)/tcfg.TemporalCompression
-		req.PaddingMask = diffusion.LatentMask(mask, r.Height, r.Width, tcfg.SpatialCompression)
-	}
-	if r.Started != nil {
-		r.Started()
-	}
-	latent, err := g.smp.Generate(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	g.cfg.Denormalize(latent, dims)
-	return diffusion.DecodeLatent(codec, tcfg, latent, dims, r.Frames, r.Height, r.Width, r.FPS)
-}
-
-// generateBlocked is the error of a guardrail block: exit status 3 (as wfm guard's).
-func generateBlocked(v guardrail.Verdict, err error) error {
-	if err != nil {
-		return exitError{exitBlocked, fmt.Errorf("generate: blocked by the %s (the guard failed closed): %w", v.Stage, err)}
-	}
-	return exitError{exitBlocked, fmt.Errorf("generate: blocked by the %s: %s", v.Stage, v.Reason())}
+	return err
 }
 
 func init() {
@@ -341,7 +136,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
-			ctx := cmd.Context()
+			ctx, stderr := cmd.Context(), cmd.ErrOrStderr()
 			if modelName != "diffusion" {
 				return usagef("generate: --model %q is not available (known: diffusion)", modelName)
 			}
@@ -355,20 +150,19 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			if err != nil {
 				return usageError{err}
 			}
-			sopts := diffusion.SampleOptions{Steps: steps, Sampler: sampler, SigmaMin: sigmaMin}
-			if err := sopts.Validate(); err != nil {
+			if err := (diffusion.SampleOptions{Steps: steps, Sampler: sampler, SigmaMin: sigmaMin}).Validate(); err != nil {
 				return usageError{err}
 			}
 			if fps < 0 || frames < 1 {
 				return usagef("generate: need --fps >= 0 and --frames >= 1")
 			}
-			var ups prompt.Upsampler
+			opts := worldgen.Options{EMA: ema, Tokenizer: tok, TextEncoder: textSpec, NoGuardrails: noGuard}
 			if upsampleSpec != "" {
-				if ups, err = prompt.FromFlag(upsampleSpec); err != nil {
+				if opts.Upsampler, err = prompt.FromFlag(upsampleSpec); err != nil {
 					return usageError{err}
 				}
 				if upsampleFallback {
-					ups = prompt.WithFallback(ups, func(err error) {
+					opts.Upsampler = prompt.WithFallback(opts.Upsampler, func(err error) {
 						slog.Warn("generate: prompt upsampling failed; using the prompt as written", "upsampler", upsampleSpec, "err", err)
 					})
 				}
@@ -378,167 +172,84 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			} else if upsampleFallback {
 				return usagef("generate: --upsample-fallback needs --upsample-prompt")
 			}
-			r := generateResult{Prompt: promptText, NoGuardrails: noGuard}
-			var guard *guardrail.Guard
-			// blocked prints the verdicts so far under --json (nothing is written) and exits 3.
-			blocked := func(v guardrail.Verdict, err error) error {
-				if global.json {
-					_ = printResult(cmd.OutOrStdout(), r, nil)
-				}
-				return generateBlocked(v, err)
-			}
-			checkPrompt := func(p string) error {
-				if guard == nil {
-					return nil
-				}
-				v, err := guard.CheckPrompt(ctx, p)
-				r.Guardrails = append(r.Guardrails, v)
-				if err != nil || !v.Allowed {
-					return blocked(v, err)
-				}
-				return nil
-			}
 			if noGuard {
 				slog.Warn("generate: guardrails are off (--no-guardrails): the prompt is not checked and faces are not blurred")
-			} else {
-				if guard, err = guardrail.Default(); err != nil {
-					return err
-				}
-				r.GuardrailsRun = true
-				if err := checkPrompt(promptText); err != nil {
-					return err
-				}
-			}
-			used := promptText
-			if ups != nil {
-				if used, err = ups.Upsample(ctx, promptText); err != nil {
-					return fmt.Errorf("generate: upsample the prompt with %s: %w", ups.Name(), err)
-				}
-				r.Upsampler, r.UpsampledPrompt = ups.Name(), used
-				fmt.Fprintf(cmd.ErrOrStderr(), "upsampled prompt: %s\n", used)
-				if used != promptText {
-					if err := checkPrompt(used); err != nil {
-						return err
-					}
-				}
 			}
 			b, choice, err := backend.Open(global.backend)
 			if err != nil {
 				return err
 			}
 			defer b.Finalize()
-			g, err := openDiffusionGen(b, weights, ema, tok, textSpec)
+			opts.Backend = b
+			p, err := worldgen.Open(weights, opts)
 			if err != nil {
-				return err
+				return generateError(err)
 			}
-			defer g.Close()
-			cfg := g.cfg
-			if !cmd.Flags().Changed("guidance") && cfg.SampleGuidance != nil {
-				guidance = *cfg.SampleGuidance // the model's own default (sample_guidance in model.json)
+			defer p.Close()
+			req := worldgen.Request{Prompt: promptText, NegativePrompt: negative, Frames: frames, Width: w, Height: h,
+				FPS: fps, Seed: seed, Steps: steps, Sampler: sampler, SigmaMin: sigmaMin}
+			if cmd.Flags().Changed("guidance") {
+				req.Guidance = &guidance // else the model's own default (sample_guidance in model.json)
 			}
-			sopts = sopts.ForModel(cfg) // the model's own end of the schedule, unless given
-			if err := sopts.Validate(); err != nil {
-				return err
-			}
-			if fps == 0 {
-				fps = cfg.DataFPS
-			}
-			if fps == 0 {
-				fps = 24
-			}
-			if input != "" && !cfg.Video2World {
-				return usagef("generate: model %s is Text2World; --input needs a Video2World (-v2w) model", cfg.Name)
-			}
-			greq := genRequest{Prompt: used, Negative: negative, Frames: frames, Width: w, Height: h, FPS: fps,
-				Guidance: guidance, Seed: seed, Options: sopts}
-			dims, err := g.check(greq)
-			if err != nil {
-				return err
-			}
-			given := 0
 			if input != "" {
-				clip, err := readConditionInput(cmd, input, fps)
-				if err != nil {
+				inFPS := fps
+				if inFPS == 0 {
+					inFPS = p.Config().DataFPS
+				}
+				if inFPS == 0 {
+					inFPS = worldgen.DefaultFPS
+				}
+				if req.Input, err = worldgen.ReadInput(ctx, input, inFPS); err != nil {
 					return err
 				}
-				given = min(condFrames, clip.Frames)
-				_, tcfg, _ := g.codec(frames)
-				if t := tcfg.TemporalCompression; (given-1)%t != 0 {
-					given = 1 + (given-1)/t*t
-				}
-				greq.Cond = clip.Slice(0, given)
+				req.CondFrames = condFrames
 			}
 			var bar *progressbar.ProgressBar
-			if !noProgress && !global.json {
-				bar = progressbar.NewOptions(sopts.Evaluations(), progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-					progressbar.OptionSetDescription("denoising"), progressbar.OptionShowCount(), progressbar.OptionShowIts())
+			req.Started = func(r worldgen.Report) {
+				if r.UpsampledPrompt != "" {
+					fmt.Fprintf(stderr, "upsampled prompt: %s\n", r.UpsampledPrompt)
+				}
+				fmt.Fprintf(stderr, "backend %s, %s: %d frames at %dx%d (latent %v), %s %d steps, guidance %g, text encoder %s\n",
+					choice.Name, r.Model, r.Frames, r.Width, r.Height, r.LatentShape, r.Sampler, r.Steps, r.Guidance, r.TextEncoder)
+				if !noProgress && !global.json {
+					bar = progressbar.NewOptions(r.Evaluations, progressbar.OptionSetWriter(stderr),
+						progressbar.OptionSetDescription("denoising"), progressbar.OptionShowCount(), progressbar.OptionShowIts())
+				}
 			}
-			var t0 time.Time
-			var sampling float64
-			greq.Options.Progress = func(done, total int) {
+			req.Progress = func(done, _ int) {
 				if bar != nil {
 					_ = bar.Set(done)
 				}
-				if done == total {
-					sampling = time.Since(t0).Seconds()
-				}
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "backend %s, %s: %d frames at %dx%d (latent %v), %s %d steps, guidance %g, text encoder %s\n",
-				choice.Name, cfg.Name, frames, w, h, dims, sopts.Sampler, steps, guidance, g.text.spec)
-			greq.Started = func() { t0 = time.Now() }
-			clip, err := g.generate(ctx, greq)
+			clip, rep, err := p.Generate(ctx, req)
 			if bar != nil {
 				_ = bar.Finish()
-				fmt.Fprintln(cmd.ErrOrStderr())
+				fmt.Fprintln(stderr)
 			}
+			r := generateResult{Prompt: promptText, NoGuardrails: noGuard, GuardrailsRun: rep.GuardrailsRun,
+				Guardrails: rep.Guardrails, UpsampledPrompt: rep.UpsampledPrompt, Upsampler: rep.Upsampler}
 			if err != nil {
-				return err
-			}
-			if sampling == 0 {
-				sampling = time.Since(t0).Seconds()
-			}
-			if greq.Cond != nil && given > 0 && clip.Frames >= given {
-				// Against the condition as the model saw it (fitted into the output bucket), and
-				// before the post-guard, which may pixelate faces.
-				fitted, _, err := diffusion.FitBucket(greq.Cond, diffusion.Bucket{Width: w, Height: h})
-				if err != nil {
-					return err
+				var blocked *worldgen.BlockedError
+				if errors.As(err, &blocked) && global.json {
+					_ = printResult(cmd.OutOrStdout(), r, nil) // the verdicts so far; nothing is written
 				}
-				p, err := video.PSNR(clip.Slice(0, given), fitted)
-				if err != nil {
-					return fmt.Errorf("generate: compare the output with the condition frames: %w", err)
-				}
-				if !math.IsInf(p, 0) {
-					r.CondPSNR = &p
-				}
-			}
-			if guard != nil {
-				v, blurred, err := guard.CheckVideo(ctx, clip)
-				r.Guardrails = append(r.Guardrails, v)
-				if err != nil || !v.Allowed {
-					return blocked(v, err)
-				}
-				clip = blurred
+				return generateError(err)
 			}
 			if err := video.Write(ctx, out, clip, video.Options{}); err != nil {
 				return err
 			}
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			evals := sopts.Evaluations()
-			r.Model, r.Out, r.Frames, r.Width, r.Height, r.FPS = cfg.Name, out, frames, w, h, fps
-			r.CondFrames, r.Steps, r.Sampler, r.Evaluations, r.Guidance, r.Seed = given, steps, sampler, evals, guidance, seed
-			if r.SigmaMin = sopts.SigmaMin; r.SigmaMin == 0 {
-				r.SigmaMin = diffusion.DefaultSigmaMin
-			}
-			r.TextEncoder = g.text.spec
-			r.Seconds, r.SampleSecs, r.EvalsPerSec = time.Since(start).Seconds(), sampling, float64(evals)/sampling
+			r.Model, r.Out, r.Frames, r.Width, r.Height, r.FPS = rep.Model, out, rep.Frames, rep.Width, rep.Height, rep.FPS
+			r.CondFrames, r.Steps, r.Sampler, r.Evaluations, r.Guidance, r.Seed = rep.CondFrames, rep.Steps, rep.Sampler, rep.Evaluations, rep.Guidance, rep.Seed
+			r.SigmaMin, r.TextEncoder, r.CondPSNR = rep.SigmaMin, rep.TextEncoder, rep.CondPSNR
+			r.Seconds, r.SampleSecs, r.EvalsPerSec = time.Since(start).Seconds(), rep.SamplingSeconds, rep.EvaluationsPerSecond
 			r.PeakRSSBytes, r.GoSysBytes = generatePeakRSS(), ms.Sys
 			return printResult(cmd.OutOrStdout(), r, func(wr io.Writer) error {
 				if r.UpsampledPrompt != "" {
 					fmt.Fprintf(wr, "prompt       %s\n", r.UpsampledPrompt)
 				}
-				fmt.Fprintf(wr, "wrote        %s (%d frames, %dx%d, %g fps)\n", out, frames, w, h, fps)
+				fmt.Fprintf(wr, "wrote        %s (%d frames, %dx%d, %g fps)\n", out, r.Frames, r.Width, r.Height, r.FPS)
 				if r.CondFrames > 0 {
 					if r.CondPSNR != nil {
 						fmt.Fprintf(wr, "condition    %d frames reproduced at %.2f dB PSNR\n", r.CondFrames, *r.CondPSNR)
@@ -546,7 +257,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 						fmt.Fprintf(wr, "condition    %d frames reproduced exactly\n", r.CondFrames)
 					}
 				}
-				fmt.Fprintf(wr, "sampling     %d evaluations in %.2f s (%.2f/s), total %.2f s\n", evals, sampling, r.EvalsPerSec, r.Seconds)
+				fmt.Fprintf(wr, "sampling     %d evaluations in %.2f s (%.2f/s), total %.2f s\n", r.Evaluations, r.SampleSecs, r.EvalsPerSec, r.Seconds)
 				fmt.Fprintf(wr, "peak memory  %.1f MiB RSS (Go runtime holds %.1f MiB)\n", float64(r.PeakRSSBytes)/(1<<20), float64(ms.Sys)/(1<<20))
 				if r.GuardrailsRun {
 					faces := 0
@@ -567,7 +278,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 	f.StringVar(&tok, "tokenizer", "", "tokenizer weights, or preset:NAME (default: the one the model was trained with)")
 	f.StringVar(&textSpec, "text-encoder", "", "text encoder: builtin, hash or a Hugging Face T5 folder (default: the one the model was trained with)")
 	f.StringVar(&promptText, "prompt", "", "text prompt")
-	f.StringVar(&negative, "negative-prompt", defaultNegativePrompt, "what guidance steers away from")
+	f.StringVar(&negative, "negative-prompt", worldgen.DefaultNegativePrompt, "what guidance steers away from")
 	f.StringVar(&upsampleSpec, "upsample-prompt", "", "rewrite the prompt first: --upsample-prompt (builtin) or --upsample-prompt=openai:URL?model=NAME")
 	f.Lookup("upsample-prompt").NoOptDefVal = "builtin"
 	f.BoolVar(&upsampleFallback, "upsample-fallback", false, "if upsampling fails, warn and use the prompt as written")
@@ -588,32 +299,6 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 	rootCmd.AddCommand(cmd)
 }
 
-// generateFloats copies a float32 tensor's values.
-func generateFloats(t *tensors.Tensor) []float32 { return tensors.MustCopyFlatData[float32](t) }
-
-// recordedTokenizer is the tokenizer path a model's config names, found from where the model is:
-// training records it as given on the command line (often relative to the repository root, as
-// for the committed models), so a relative path that does not exist from the working folder is
-// looked up from the model's folder and each folder above it.
-func recordedTokenizer(tok, weights string) string {
-	if tok == "" || filepath.IsAbs(tok) || strings.HasPrefix(tok, diffusion.TokenizerPresetPrefix) {
-		return tok
-	}
-	if _, err := os.Stat(tok); err == nil {
-		return tok
-	}
-	dir, err := filepath.Abs(weights)
-	if err != nil {
-		return tok
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, tok)); err == nil {
-			return filepath.Join(dir, tok)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return tok
-		}
-		dir = parent
-	}
-}
+// recordedTokenizer is the tokenizer path a model's config names, found from where the model is
+// (worldgen.ResolveModelPath).
+func recordedTokenizer(tok, weights string) string { return worldgen.ResolveModelPath(weights, tok) }
