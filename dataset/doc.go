@@ -24,7 +24,9 @@
 // is written under a temporary name and renamed when complete, so an interrupted run leaves only
 // complete shards (and perhaps a stray temporary file, which the next writer removes). After
 // each completed shard the index is rewritten atomically; it lists only complete shards with
-// their sample counts, first and last keys, byte sizes and SHA-256. A writer opened with
+// their sample counts, first and last keys, byte sizes and SHA-256. Its "complete" field is false
+// until ShardWriter.Close writes it, last: an index left by a run that is still going or was
+// interrupted says so. A writer opened with
 // Resume reads the index, checks the listed shards against it and continues with the next shard
 // number; ShardWriter.Samples tells the producer how many samples to skip.
 //
@@ -39,6 +41,17 @@
 // (two zero blocks); one that stops at an entry boundary is reported as truncated, since
 // archive/tar alone cannot tell it from a complete one. Archives made by packing a folder
 // with tar (folder entries, "./" name prefixes) are refused rather than guessed at.
+//
+// # Checking against the index
+//
+// OpenDir (and OpenDataset, which Dataset.Reader and Dataset.Loader read through) checks the
+// dataset against its index before returning samples: an index not marked complete is refused
+// (ErrIncomplete) unless OpenOptions.AllowIncomplete; every listed shard must exist with its
+// recorded size, checked at open; its SHA-256 is checked before its first sample is returned,
+// once per process for an unchanged file (HashFirstUse, the default), or for every shard at
+// open (HashAll), or never (HashNever). A mismatch is ErrShardMismatch, naming the shard and
+// the index. A folder without an index is read by shard names, unchecked, unless
+// OpenOptions.RequireIndex.
 //
 // # Loading for training
 //

@@ -23,6 +23,18 @@ var (
 	ErrTooLarge = errors.New("over the size limit")
 )
 
+// Problems found when a dataset is checked against its index (OpenDir, VerifyShard).
+var (
+	// ErrShardMismatch: a shard is missing, or its size or SHA-256 is not what the index
+	// records (truncated, corrupted or replaced after it was written).
+	ErrShardMismatch = errors.New("shard does not match the index")
+	// ErrIncomplete: the index is not marked complete, so the run writing the dataset is
+	// still going or was interrupted.
+	ErrIncomplete = errors.New("dataset index is not complete")
+	// ErrNoIndex: the folder has shards but no index, and OpenOptions.RequireIndex is set.
+	ErrNoIndex = errors.New("no dataset index")
+)
+
 // FormatError reports a problem in a shard. Key is the sample being read when the problem
 // was found ("" before the first entry or when the name itself is unreadable); Entry is the
 // tar entry name involved, if any.

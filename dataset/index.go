@@ -21,6 +21,11 @@ type Index struct {
 	Format string      `json:"format"`
 	Prefix string      `json:"prefix"`
 	Shards []ShardInfo `json:"shards"`
+	// Complete is true once the run that wrote the dataset finished (ShardWriter.Close): while
+	// a run writes, or after it was interrupted, the index lists the shards completed so far and
+	// Complete is false. Readers (OpenDir) refuse an incomplete dataset unless told otherwise.
+	// An index written before this field existed has no "complete" key and is read as complete.
+	Complete bool `json:"complete"`
 }
 
 // ShardInfo describes one complete shard.
@@ -69,6 +74,12 @@ func ReadIndex(dir, prefix string) (*Index, error) {
 	if err := json.Unmarshal(data, &ix); err != nil {
 		return nil, fmt.Errorf("dataset: index %s: %w", path, err)
 	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err == nil {
+		if _, ok := keys["complete"]; !ok {
+			ix.Complete = true // written before the field existed: nothing tells otherwise
+		}
+	}
 	if ix.Format != IndexFormat || ix.Prefix != prefix {
 		return nil, fmt.Errorf("dataset: index %s: format %q prefix %q, want %q and %q", path, ix.Format, ix.Prefix, IndexFormat, prefix)
 	}
@@ -108,7 +119,8 @@ func ShardPaths(dir, prefix string) ([]string, error) {
 	return paths, nil
 }
 
-// VerifyShard checks that the file at path has the size and SHA-256 that info records.
+// VerifyShard checks that the file at path has the size and SHA-256 that info records. A
+// mismatch is an error satisfying errors.Is(err, ErrShardMismatch).
 func VerifyShard(path string, info ShardInfo) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -121,7 +133,8 @@ func VerifyShard(path string, info ShardInfo) error {
 		return fmt.Errorf("dataset: verify %s: %w", path, err)
 	}
 	if sum := hex.EncodeToString(h.Sum(nil)); n != info.Bytes || sum != info.SHA256 {
-		return fmt.Errorf("dataset: verify %s: %d bytes with SHA-256 %s, index says %d bytes with %s", path, n, sum, info.Bytes, info.SHA256)
+		return fmt.Errorf("dataset: verify %s: %w: %d bytes with SHA-256 %s, the index says %d bytes with %s",
+			path, ErrShardMismatch, n, sum, info.Bytes, info.SHA256)
 	}
 	return nil
 }

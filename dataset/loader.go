@@ -36,6 +36,8 @@ type Loader struct {
 
 	f  *os.File // the open shard order[pos], if any
 	sr *SampleReader
+
+	check func(path string) error // before a shard is opened; nil: none (Dataset.Loader)
 }
 
 // NewLoader prepares to iterate over shards (paths, in their canonical order; the order is
@@ -80,6 +82,11 @@ func (l *Loader) closeShard() {
 // openShard opens shard order[pos] and skips the l.offset samples already consumed.
 func (l *Loader) openShard() error {
 	path := l.shards[l.order[l.pos]]
+	if l.check != nil {
+		if err := l.check(path); err != nil {
+			return err
+		}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("dataset: loader: %w", err)
@@ -294,6 +301,11 @@ func (l *Loader) recoverBuffer(entries []bufferEntry) ([]*Sample, error) {
 }
 
 func (l *Loader) scanShard(path string, slots map[int]int, entries []bufferEntry, buf []*Sample) error {
+	if l.check != nil {
+		if err := l.check(path); err != nil {
+			return err
+		}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("dataset: loader: %w", err)

@@ -182,6 +182,7 @@ type Reader struct {
 	i     int
 	f     *os.File
 	sr    *SampleReader
+	check func(path string) error // before a shard is opened; nil: none
 }
 
 // NewReader reads the shards at paths in that order.
@@ -190,13 +191,20 @@ func NewReader(paths []string, lim Limits) *Reader {
 }
 
 // OpenDir reads the dataset dir/prefix: the shards its index lists, or, without an index,
-// every PREFIX-NNNNNN.tar file in order (see ShardPaths).
+// every PREFIX-NNNNNN.tar file in order (see ShardPaths). The dataset is checked against its
+// index with the default OpenOptions: an index not marked complete is refused, every shard's
+// size is checked now and its SHA-256 before its first sample is returned.
 func OpenDir(dir, prefix string, lim Limits) (*Reader, error) {
-	paths, err := ShardPaths(dir, prefix)
+	return OpenDirWith(dir, prefix, lim, OpenOptions{})
+}
+
+// OpenDirWith is OpenDir with explicit checks (see OpenDataset).
+func OpenDirWith(dir, prefix string, lim Limits, opts OpenOptions) (*Reader, error) {
+	d, err := OpenDataset(dir, prefix, opts)
 	if err != nil {
 		return nil, err
 	}
-	return NewReader(paths, lim), nil
+	return d.Reader(lim), nil
 }
 
 // Next returns the next sample, or io.EOF after the last one of the last shard.
@@ -205,6 +213,11 @@ func (r *Reader) Next() (*Sample, error) {
 		if r.sr == nil {
 			if r.i >= len(r.paths) {
 				return nil, io.EOF
+			}
+			if r.check != nil {
+				if err := r.check(r.paths[r.i]); err != nil {
+					return nil, err
+				}
 			}
 			f, err := os.Open(r.paths[r.i])
 			if err != nil {

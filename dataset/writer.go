@@ -127,6 +127,7 @@ func NewShardWriter(dir, prefix string, opts WriterOptions) (*ShardWriter, error
 		}
 	}
 	w.index = *ix
+	w.index.Complete = false // until this run's Close
 	return w, nil
 }
 
@@ -265,6 +266,8 @@ func (w *ShardWriter) finish() error {
 	return w.writeIndex()
 }
 
+// writeIndex rewrites the index atomically, marked complete when w.index.Complete is set (by
+// close, last).
 func (w *ShardWriter) writeIndex() error {
 	data, err := json.MarshalIndent(&w.index, "", "  ")
 	if err != nil {
@@ -276,8 +279,9 @@ func (w *ShardWriter) writeIndex() error {
 	return nil
 }
 
-// Close completes the last shard and writes the index (also when no sample was written, so
-// an empty dataset has an index too). After an earlier error it only returns that error.
+// Close completes the last shard and writes the index marked complete (also when no sample was
+// written, so an empty dataset has an index too); until then the index on disk says the run has
+// not finished. After an earlier error it only returns that error.
 func (w *ShardWriter) Close() error {
 	return w.close()
 }
@@ -307,7 +311,11 @@ func (w *ShardWriter) close() error {
 		return w.err
 	}
 	if w.cur != nil {
-		return w.finish()
+		if err := w.finish(); err != nil {
+			return err
+		}
 	}
+	// The last write of the run: only now does the index say the dataset is complete.
+	w.index.Complete = true
 	return w.writeIndex()
 }
