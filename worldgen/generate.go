@@ -207,8 +207,8 @@ func (p *Pipeline) Generate(ctx context.Context, r Request) (*video.Clip, Report
 			given = min(r.CondFrames, given)
 		}
 		given = 1 + (given-1)/t*t
-		if given > r.Frames {
-			return nil, rep, invalidf("%d condition frames: want at most the %d frames generated", given, r.Frames)
+		if given >= r.Frames {
+			return nil, rep, invalidf("%d condition frames: want fewer than the %d frames generated", given, r.Frames)
 		}
 		rep.CondFrames = given
 		var mask []float32
