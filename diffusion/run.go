@@ -223,13 +223,17 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, o
 		return none, &OptionError{Option: "Loss", Err: err}
 	}
 	codec, tcfg, err := OpenTokenizer(b, opts.Tokenizer, data.Frames)
+	mult := tcfg.SpatialCompression * cfg.PatchSpatial
+	badSize := tcfg.TemporalCompression > 0 && (data.Bucket.Width%mult != 0 || data.Bucket.Height%mult != 0 ||
+		(data.Frames-1)%tcfg.TemporalCompression != 0)
+	if err == nil {
+		defer codec.Close()
+	}
+	if badSize {
+		return none, optionErrorf("Data", "Bucket sides must be multiples of %d and Frames 1+k·%d", mult, tcfg.TemporalCompression)
+	}
 	if err != nil {
 		return none, &OptionError{Option: "Tokenizer", Err: err}
-	}
-	defer codec.Close()
-	mult := tcfg.SpatialCompression * cfg.PatchSpatial
-	if data.Bucket.Width%mult != 0 || data.Bucket.Height%mult != 0 || (data.Frames-1)%tcfg.TemporalCompression != 0 {
-		return none, optionErrorf("Data", "Bucket sides must be multiples of %d and Frames 1+k·%d", mult, tcfg.TemporalCompression)
 	}
 	cfg.Tokenizer, cfg.Kind = opts.Tokenizer, ModelKind
 	resumed, err := resumedConfig(out)
