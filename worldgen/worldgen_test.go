@@ -114,7 +114,7 @@ func TestGenerate(t *testing.T) {
 				t.Errorf("guardrails %+v", rep.Guardrails)
 			}
 			// The condition frames come back close to the input (through the tokenizer).
-			if tc.cond > 0 && (rep.CondPSNR == nil || *rep.CondPSNR < 15) {
+			if tc.cond > 0 && (rep.CondPSNR == nil || *rep.CondPSNR < 22) { // measured 25.4 to 25.9 dB
 				t.Errorf("condition frames back at %v dB", rep.CondPSNR)
 			} else if tc.cond > 0 {
 				t.Logf("condition frames back at %.2f dB", *rep.CondPSNR)
