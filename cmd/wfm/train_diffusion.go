@@ -1,33 +1,22 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/gomlx/gomlx/ml/model"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/wfm-platform/wfm/backend"
-	"github.com/wfm-platform/wfm/dataset"
 	"github.com/wfm-platform/wfm/diffusion"
-	"github.com/wfm-platform/wfm/textenc"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/train"
-	"github.com/wfm-platform/wfm/video"
-	"github.com/wfm-platform/wfm/weights"
 )
 
 // trainDiffusionResult is what wfm train diffusion prints.
@@ -160,202 +149,74 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 			if !(latentGain > 0) || latentGain > 1000 {
 				return usagef("train diffusion: --latent-gain must be in (0, 1000]")
 			}
-			if initPath != "" && (cmd.Flags().Changed("latent-gain") || cmd.Flags().Changed("latent-std")) {
-				return usagef("train diffusion: the latent normalization comes from the --init model (drop --latent-std, --latent-gain)")
-			}
-			if sigmaData != "global" && sigmaData != "channel" {
+			if sigmaData != diffusion.SigmaDataGlobal && sigmaData != diffusion.SigmaDataChannel {
 				return usagef("train diffusion: --sigma-data must be global or channel")
 			}
-			if initPath != "" && cmd.Flags().Changed("sigma-data") {
-				return usagef("train diffusion: sigma_data comes from the --init model (drop --sigma-data)")
-			}
-			if latentStd != "channel" && latentStd != "frame" {
+			if latentStd != diffusion.LatentStdChannel && latentStd != diffusion.LatentStdFrame {
 				return usagef("train diffusion: --latent-std must be channel or frame")
 			}
 			if opts.CondFrames, err = parseCondFrames(conds); err != nil {
 				return usageError{err}
 			}
-			b, choice, err := backend.Open(global.backend)
+			changed := cmd.Flags().Changed
+			ro := diffusion.TrainRunOptions{Loop: tc, Loss: opts, Tokenizer: tok, Init: initPath, BatchSize: batch,
+				ImageBatch: imageBatch, StopAt: stopAt, ExportDType: exportDT, Log: cmd.ErrOrStderr()}
+			ro.Loop.Dir, ro.Loop.Progress = out, !noProgress && !global.json
+			if !noProgress && !global.json {
+				ro.Progress = cmd.ErrOrStderr()
+			}
+			if changed("text-encoder") {
+				ro.TextEncoder = textSpec
+			}
+			if initPath != "" {
+				// The architecture, dtype and latent statistics come from the --init model.
+				switch {
+				case changed("latent-gain") || changed("latent-std"):
+					return usagef("train diffusion: the latent normalization comes from the --init model (drop --latent-std, --latent-gain)")
+				case changed("sigma-data"):
+					return usagef("train diffusion: sigma_data comes from the --init model (drop --sigma-data)")
+				case changed("dtype"):
+					return usagef("train diffusion: --dtype comes from the --init model")
+				case arch.changed(cmd):
+					return usagef("train diffusion: the architecture comes from the --init model (drop --width, --blocks, --heads, --patch, --adaln-lora, --residual-cond)")
+				}
+				cfg = diffusion.Config{}
+			} else {
+				cfg.DType = dtype
+				ro.LatentStd, ro.LatentGain, ro.SigmaData = latentStd, latentGain, sigmaData
+				if arch.changed(cmd) {
+					arch.apply(cmd, &cfg)
+				}
+			}
+			if changed("sample-guidance") {
+				g := sampleGuidance
+				cfg.SampleGuidance = &g
+			}
+			if changed("sample-sigma-min") {
+				cfg.SampleSigmaMin = sampleSigmaMin
+			}
+			b, _, err := backend.Open(global.backend)
 			if err != nil {
 				return err
 			}
 			defer b.Finalize()
-			cfg.DType = dtype
-			var store *model.Store
-			if initPath != "" {
-				if cmd.Flags().Changed("dtype") {
-					return usagef("train diffusion: --dtype comes from the --init model")
-				}
-				if arch.changed(cmd) {
-					return usagef("train diffusion: the architecture comes from the --init model (drop --width, --blocks, --heads, --patch, --adaln-lora, --residual-cond)")
-				}
-				if store, cfg, err = diffusion.LoadWeights(initPath, true); err != nil {
-					return err
-				}
-			} else if arch.changed(cmd) {
-				arch.apply(cmd, &cfg)
-				if err := cfg.Validate(); err != nil {
-					return usageError{err}
-				}
-			}
-			if cmd.Flags().Changed("sample-guidance") {
-				g := sampleGuidance
-				cfg.SampleGuidance = &g
-			}
-			if cmd.Flags().Changed("sample-sigma-min") {
-				cfg.SampleSigmaMin = sampleSigmaMin
-				if err := cfg.Validate(); err != nil {
-					return usageError{err}
-				}
-			}
-			codec, tcfg, err := diffusion.OpenTokenizer(b, tok, frames)
+			r, err := diffusion.Train(cmd.Context(), b, cfg,
+				diffusion.TrainData{Dir: data, Prefix: prefix, ShardClipOptions: diffusion.ShardClipOptions{
+					Frames: frames, Bucket: diffusion.Bucket{Width: bw, Height: bh}, MaxClips: maxClips}}, ro)
 			if err != nil {
-				return usageError{err}
+				return trainDiffusionError(err)
 			}
-			defer codec.Close()
-			mult := tcfg.SpatialCompression * cfg.PatchSpatial
-			if bw%mult != 0 || bh%mult != 0 || (frames-1)%tcfg.TemporalCompression != 0 {
-				return usagef("train diffusion: --res sides must be multiples of %d and --frames 1+k·%d", mult, tcfg.TemporalCompression)
-			}
-			cfg.Tokenizer, cfg.Kind = tok, diffusion.ModelKind
-			resumed, err := runTextEncoder(out)
-			if err != nil {
-				return err
-			}
-			if !cmd.Flags().Changed("text-encoder") {
-				if resumed != nil {
-					textSpec = recordedTextEncoder(*resumed)
-				} else if initPath != "" {
-					textSpec = recordedTextEncoder(cfg)
-				}
-			}
-			text, err := openDiffusionText(textSpec, cfg, b, filepath.Join(out, textCacheDir))
-			if err != nil {
-				return err
-			}
-			if resumed != nil && resumed.TextEncoderID != "" && resumed.TextEncoderID != text.id &&
-				!(strings.HasPrefix(resumed.TextEncoderID, "t5:") && strings.HasPrefix(text.id, "t5:")) {
-				return usagef("train diffusion: the run in %s was trained with text encoder %s (%s), not %s (%s): resume with the same --text-encoder or start a new --out",
-					out, resumed.TextEncoder, resumed.TextEncoderID, text.spec, text.id)
-			}
-			if initPath != "" && cfg.TextEncoderID != "" && cfg.TextEncoderID != text.id {
-				slog.Warn("fine-tuning with another text encoder than the --init model's",
-					"init", cfg.TextEncoder, "init_id", cfg.TextEncoderID, "now", text.spec, "now_id", text.id)
-			}
-			cfg.TextEncoder, cfg.TextEncoderID = text.spec, text.id
-			cachePath := filepath.Join(out, latentCacheFile)
-			key, err := latentCacheKey(data, prefix, tok, frames, bw, bh, maxClips, cfg)
-			if err != nil {
-				return err
-			}
-			set, stats, err := diffusion.LoadTrainingSet(cachePath, key)
-			if err != nil && !diffusion.CacheUnusable(err) {
-				return err
-			}
-			if err != nil {
-				if set, stats, err = encodeTrainingSet(cmd, codec, text.enc, data, prefix, frames, bw, bh, maxClips, cfg, tcfg.SpatialCompression, noProgress); err != nil {
-					return err
-				}
-				if err := os.MkdirAll(out, 0o755); err != nil {
-					return err
-				}
-				if err := diffusion.SaveTrainingSet(cachePath, key, set, stats); err != nil {
-					return err
-				}
-			} else {
-				fmt.Fprintf(cmd.ErrOrStderr(), "latents from %s\n", cachePath)
-			}
-			if (latentStd == "frame" || latentGain != 1) && initPath == "" {
-				// The cache holds per-channel normalized latents: switch them to one scale per
-				// frame and/or multiply them by the gain (model.json records the resulting std).
-				target := stats.LatentStd
-				if latentStd == "frame" {
-					target = diffusion.PoolStd(stats.LatentStd, cfg.LatentChannels)
-				}
-				scaled := make([]float32, len(target))
-				for i, v := range target {
-					scaled[i] = v / float32(latentGain)
-				}
-				for _, ts := range [][]*tensors.Tensor{set.Video, set.Image} {
-					d := ts[0].Shape().Dimensions
-					if err := tensors.MutableFlatData(ts[0], func(flat []float32) {
-						diffusion.Rescale(flat, d[1:], stats.LatentStd, scaled)
-					}); err != nil {
-						return err
-					}
-				}
-				stats.LatentStd = scaled
-			}
-			cfg.LatentMean, cfg.LatentStd = stats.LatentMean, stats.LatentStd
-			if sigmaData == "channel" && initPath == "" {
-				flat := tensors.MustCopyFlatData[float32](set.Video[0])
-				if cfg.SigmaDataChannels, err = diffusion.ChannelSigmaData(flat, stats.Dims, cfg, opts.CondFrames); err != nil {
-					return err
-				}
-			}
-			if resumed != nil && initPath == "" && (len(resumed.SigmaDataChannels) > 0) != (len(cfg.SigmaDataChannels) > 0) {
-				return usagef("train diffusion: %s was trained with a different --sigma-data; resume with the same one", out)
-			}
-			if resumed != nil && initPath == "" && len(resumed.LatentStd) > 0 && !closeFloats(resumed.LatentStd, cfg.LatentStd) {
-				return usagef("train diffusion: %s was trained on latents normalized differently (--latent-std, --latent-gain or the data differ); resume with the same ones", out)
-			}
-			if cfg.DataFPS == 0 {
-				cfg.DataFPS = stats.DataFPS
-			}
-			dims, nclips := stats.Dims, stats.Clips
-			if nclips < batch || imageBatch > nclips {
-				return fmt.Errorf("train diffusion: %d clips, fewer than the batch", nclips)
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "backend %s, %s: %d clips of %d frames at %dx%d (latent %v), tokenizer %s\n",
-				choice.Name, cfg.Name, nclips, frames, bw, bh, dims, tcfg.Name)
-			videoLoader, err := train.NewSliceLoader(batch, tc.Seed, set.Video...)
-			if err != nil {
-				return err
-			}
-			var loader train.Loader = videoLoader
-			if imageBatch > 0 {
-				imageLoader, err := train.NewSliceLoader(imageBatch, tc.Seed+1, set.Image...)
-				if err != nil {
-					return err
-				}
-				loader = &diffusion.JointLoader{Video: videoLoader, Image: imageLoader}
-			}
-			m, err := diffusion.New(cfg)
-			if err != nil {
-				return err
-			}
-			loss, err := m.TrainLoss(opts)
-			if err != nil {
-				return usageError{err}
-			}
-			if store == nil {
-				store = model.NewStore()
-			}
-			tc.Dir = out
-			tc.Progress = !noProgress && !global.json
-			r, err := train.RunUntil(cmd.Context(), b, store, loss, loader, tc, stopAt, train.WithModelConfig(cfg))
-			if err != nil {
-				return err
-			}
-			weightsPath := filepath.Join(out, diffusion.WeightsFile)
-			if err := diffusion.SaveWeightsAs(weightsPath, store, cfg, tc.EMADecay > 0, exportDT); err != nil {
-				return err
-			}
-			var lastLoss *float32
-			if !math.IsNaN(float64(r.Loss)) {
-				lastLoss = &r.Loss
-			}
-			result := trainDiffusionResult{Config: cfg, Steps: r.Step, ResumedFrom: r.ResumedFrom, Init: initPath,
-				Loss: lastLoss, Clips: nclips, LatentShape: dims, Seconds: r.Elapsed.Seconds(),
-				Checkpoint: r.Checkpoint, Metrics: r.MetricsPath, Weights: weightsPath}
+			result := trainDiffusionResult{Config: r.Config, Steps: r.Run.Step, ResumedFrom: r.Run.ResumedFrom, Init: initPath,
+				Loss: r.LastLoss(), Clips: r.Clips, LatentShape: r.LatentShape, Seconds: r.Run.Elapsed.Seconds(),
+				Checkpoint: r.Run.Checkpoint, Metrics: r.Run.MetricsPath, Weights: r.Weights}
 			return printResult(cmd.OutOrStdout(), result, func(w io.Writer) error {
-				if r.ResumedFrom > 0 {
-					fmt.Fprintf(w, "resumed from step %d\n", r.ResumedFrom)
+				if r.Run.ResumedFrom > 0 {
+					fmt.Fprintf(w, "resumed from step %d\n", r.Run.ResumedFrom)
 				}
 				fmt.Fprintf(w, "trained      %s (%d parameters), %d steps in %.1f s (loss %.4f)\n",
-					cfg.Name, cfg.ParamCount(), r.Step, result.Seconds, r.Loss)
+					r.Config.Name, r.Config.ParamCount(), r.Run.Step, result.Seconds, r.Run.Loss)
 				fmt.Fprintf(w, "data         %d clips, latent %v\nmetrics      %s\ncheckpoint   %s\nweights      %s\n",
-					nclips, dims, r.MetricsPath, r.Checkpoint, weightsPath)
+					r.Clips, r.LatentShape, r.Run.MetricsPath, r.Run.Checkpoint, r.Weights)
 				return nil
 			})
 		},
@@ -441,95 +302,64 @@ func (a diffusionArch) apply(cmd *cobra.Command, cfg *diffusion.Config) {
 	cfg.Name += "+custom"
 }
 
-// diffusionCommonFPS is the most frequent frame rate of the clips.
-func diffusionCommonFPS(clips []diffusion.TrainClip) float64 {
-	count := map[float64]int{}
-	best := 0.0
-	for _, c := range clips {
-		count[c.Clip.FPS]++
-		if count[c.Clip.FPS] > count[best] {
-			best = c.Clip.FPS
-		}
+// textCacheDir is the folder of a run that caches caption embeddings.
+const textCacheDir = diffusion.TextCacheDir
+
+// Text encoder specs of --text-encoder (anything else is a Hugging Face T5 folder).
+const (
+	textEncoderBuiltin = diffusion.TextEncoderBuiltin
+	textEncoderHash    = diffusion.TextEncoderHash
+)
+
+// trainOptionFlags renames the options diffusion.Train's errors name to the flags that set them.
+var trainOptionFlags = strings.NewReplacer(
+	"Loop.Dir", "--out", "Data.Dir", "--data", "LatentStd", "--latent-std", "LatentGain", "--latent-gain",
+	"SigmaData", "--sigma-data", "TextEncoder", "--text-encoder", "Tokenizer", "--tokenizer", "Init", "--init",
+	"BatchSize", "--batch", "ImageBatch", "--image-batch", "ExportDType", "--export-dtype", "Bucket", "--res",
+	"Frames", "--frames")
+
+// optionUsage turns a *diffusion.OptionError into a usage error (exit code 2) that names flags;
+// prefix starts its message. Other errors pass unchanged.
+func optionUsage(err error, prefix string) error {
+	var oe *diffusion.OptionError
+	if !errors.As(err, &oe) {
+		return err
 	}
-	return best
+	switch oe.Option {
+	case "Config", "Tokenizer", "Loss": // errors of other packages, reported as they are
+		return usageError{oe.Err}
+	}
+	return usageError{errors.New(prefix + trainOptionFlags.Replace(oe.Err.Error()))}
 }
 
-// textCacheDir is the folder of the run that caches caption embeddings (textenc.Cache).
-const textCacheDir = "text-cache"
-
-// latentCacheFile is the file in the run folder holding the encoded training set.
-const latentCacheFile = "latents.safetensors"
-
-// latentCacheKey describes everything the encoded training set depends on: the shard index
-// (by content), the tokenizer, the clip settings, the text encoder and the latent statistics of
-// an --init model.
-func latentCacheKey(data, prefix, tok string, frames, w, h, maxClips int, cfg diffusion.Config) (string, error) {
-	index, err := os.ReadFile(filepath.Join(data, dataset.IndexName(prefix)))
-	if err != nil {
-		return "", fmt.Errorf("train diffusion: %w", err)
-	}
-	sum := sha256.Sum256(index)
-	key := struct {
-		Index             string
-		Tokenizer         string
-		Frames, W, H, Max int
-		Text              string
-		Mean, Std         []float32
-	}{hex.EncodeToString(sum[:]), tok, frames, w, h, maxClips,
-		fmt.Sprintf("%s %s %d %d", cfg.TextEncoder, cfg.TextEncoderID, cfg.ContextDim, cfg.ContextLen), cfg.LatentMean, cfg.LatentStd}
-	js, err := json.Marshal(key)
-	return string(js), err
-}
+// trainDiffusionError is the error wfm train diffusion reports for an error of diffusion.Train.
+func trainDiffusionError(err error) error { return optionUsage(err, "train diffusion: ") }
 
 // encodeTrainingSet reads the clips of the shards, encodes them with the tokenizer, normalizes
-// the latents (with cfg's statistics when it has them, else their own) and embeds the captions.
+// the latents (with cfg's statistics when it has them, else their own) and embeds the captions
+// (diffusion.EncodeTrainingSet), with a progress bar on stderr unless noProgress or --json.
 func encodeTrainingSet(cmd *cobra.Command, codec *tokenizer.Codec, enc diffusion.TextEncoder, data, prefix string, frames, w, h, maxClips int,
 	cfg diffusion.Config, spatial int, noProgress bool) (*diffusion.TrainingSet, diffusion.CacheStats, error) {
-	var stats diffusion.CacheStats
-	clips, err := diffusion.ReadShardClips(data, prefix, diffusion.ShardClipOptions{Frames: frames,
-		Bucket: diffusion.Bucket{Width: w, Height: h}, MaxClips: maxClips})
-	if err != nil {
-		return nil, stats, err
-	}
 	var bar *progressbar.ProgressBar
-	if !noProgress && !global.json {
-		bar = progressbar.NewOptions(len(clips), progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-			progressbar.OptionSetDescription("encoding latents"), progressbar.OptionShowCount())
-	}
-	pixels := make([]*video.Clip, len(clips))
-	for i, c := range clips {
-		pixels[i] = c.Clip
-	}
-	latents, dims, err := diffusion.EncodeClips(codec, pixels, func() {
-		if bar != nil {
-			_ = bar.Add(1)
+	progress := func(done, total int) {
+		if noProgress || global.json {
+			return
 		}
-	})
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+				progressbar.OptionSetDescription("encoding latents"), progressbar.OptionShowCount())
+		}
+		_ = bar.Add(1)
+	}
+	set, stats, err := diffusion.EncodeTrainingSet(cmd.Context(), codec, enc,
+		diffusion.TrainData{Dir: data, Prefix: prefix, ShardClipOptions: diffusion.ShardClipOptions{
+			Frames: frames, Bucket: diffusion.Bucket{Width: w, Height: h}, MaxClips: maxClips}}, cfg, spatial, progress)
 	if bar != nil {
 		_ = bar.Finish()
 		fmt.Fprintln(cmd.ErrOrStderr())
 	}
-	if err != nil {
-		return nil, stats, err
-	}
-	if cfg.LatentMean == nil {
-		cfg.LatentMean, cfg.LatentStd = diffusion.LatentStats(latents, dims)
-	}
-	cfg.Normalize(latents, dims)
-	set, err := diffusion.BuildTrainingSet(cmd.Context(), enc, clips, latents, dims, spatial)
-	if err != nil {
-		return nil, stats, err
-	}
-	stats = diffusion.CacheStats{LatentMean: cfg.LatentMean, LatentStd: cfg.LatentStd, DataFPS: diffusionCommonFPS(clips),
-		Clips: len(clips), Dims: dims}
-	return set, stats, nil
+	return set, stats, err
 }
-
-// Text encoder specs of --text-encoder (anything else is a Hugging Face T5 folder).
-const (
-	textEncoderBuiltin = "builtin"
-	textEncoderHash    = "hash"
-)
 
 // diffusionText is the text encoder a diffusion model conditions on, with what identifies it.
 type diffusionText struct {
@@ -538,97 +368,33 @@ type diffusionText struct {
 	id   string // textenc.Model.ID, or "hash:DIMxLEN"
 }
 
-// openDiffusionText opens the text encoder spec names for a model of configuration cfg: the
-// built-in T5 (textenc.Default), the hashing encoder, or a Hugging Face T5 folder (run on b, at
-// cfg.ContextLen tokens). T5 encoders are wrapped in a textenc.Cache, on disk under cacheDir
-// when it is not empty. The encoder's width and length must be the model's ContextDim and
-// ContextLen.
+// openDiffusionText opens the text encoder spec names for a model of configuration cfg
+// (diffusion.OpenTextEncoder); a spec that names none, or an encoder of the wrong shape, is a
+// usage error.
 func openDiffusionText(spec string, cfg diffusion.Config, b compute.Backend, cacheDir string) (*diffusionText, error) {
-	var t diffusionText
-	switch spec {
-	case "":
-		return nil, usagef("--text-encoder is empty: want builtin, hash or a T5 folder")
-	case textEncoderHash:
-		enc, err := diffusion.NewHashEncoder(cfg.ContextDim, cfg.ContextLen)
-		if err != nil {
-			return nil, err
-		}
-		t = diffusionText{enc: enc, spec: spec, id: fmt.Sprintf("hash:%dx%d", cfg.ContextDim, cfg.ContextLen)}
-	case textEncoderBuiltin:
-		m, err := textenc.Default()
-		if err != nil {
-			return nil, err
-		}
-		t = diffusionText{enc: textenc.NewCache(m, m.ID(), cacheDir), spec: spec, id: m.ID()}
-	default:
-		dir, err := filepath.Abs(spec)
-		if err != nil {
-			return nil, err
-		}
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, usagef("--text-encoder %q: want builtin, hash or a Hugging Face T5 folder (config.json, spiece.model, model.safetensors)", spec)
-		}
-		m, err := textenc.Load(dir, textenc.WithMaxLen(cfg.ContextLen), textenc.WithBackend(b))
-		if err != nil {
-			return nil, err
-		}
-		t = diffusionText{enc: textenc.NewCache(m, m.ID(), cacheDir), spec: dir, id: m.ID()}
+	t, err := diffusion.OpenTextEncoder(b, spec, cfg, cacheDir)
+	if err != nil {
+		return nil, optionUsage(err, "")
 	}
-	if t.enc.Dim() != cfg.ContextDim || t.enc.MaxLen() != cfg.ContextLen {
-		return nil, usagef("text encoder %s gives %d tokens of width %d, but model %s reads %d tokens of width %d (context_len, context_dim): pick a matching --text-encoder or preset",
-			t.spec, t.enc.MaxLen(), t.enc.Dim(), cfg.Name, cfg.ContextLen, cfg.ContextDim)
-	}
-	return &t, nil
+	return &diffusionText{enc: t.TextEncoder, spec: t.Spec, id: t.ID}, nil
 }
 
-// runTextEncoder reads the model config of the newest checkpoint in a run folder, so that a
-// resumed run keeps its text encoder; nil when there is no checkpoint.
-func runTextEncoder(out string) (*diffusion.Config, error) {
-	ck, err := train.LatestCheckpoint(out)
-	if err != nil || ck == nil {
-		return nil, err
-	}
-	var cfg diffusion.Config
-	if err := weights.ReadConfig(ck.ModelPath(), &cfg); err != nil {
-		return nil, fmt.Errorf("train diffusion: resume %s: %w", out, err)
-	}
-	return &cfg, nil
-}
-
-// recordedTextEncoder is the --text-encoder a model was trained with: the one its config
-// records, else the hashing encoder that models made before the record used.
-func recordedTextEncoder(cfg diffusion.Config) string {
-	if cfg.TextEncoder == "" {
-		return textEncoderHash
-	}
-	return cfg.TextEncoder
-}
+// recordedTextEncoder is the --text-encoder a model was trained with.
+func recordedTextEncoder(cfg diffusion.Config) string { return diffusion.RecordedTextEncoder(cfg) }
 
 // checkTextEncoderID compares an encoder with the one a model was trained with. A different
 // encoder is an error, except between two T5 folders, whose ids come from file paths and
 // times (a copied folder gets a new id): that is a warning.
 func checkTextEncoderID(cfg diffusion.Config, t *diffusionText) error {
-	if cfg.TextEncoderID == "" || cfg.TextEncoderID == t.id {
+	same, folderOnly := diffusion.SameTextEncoder(cfg.TextEncoderID, t.id)
+	if same {
 		return nil
 	}
-	if strings.HasPrefix(cfg.TextEncoderID, "t5:") && strings.HasPrefix(t.id, "t5:") {
+	if folderOnly {
 		slog.Warn("text encoder folder differs from the one the model was trained with",
 			"model", cfg.Name, "trained", cfg.TextEncoder, "trained_id", cfg.TextEncoderID, "now", t.spec, "now_id", t.id)
 		return nil
 	}
 	return usagef("model %s was trained with text encoder %s (%s), not %s (%s): leave --text-encoder out to use the model's",
 		cfg.Name, recordedTextEncoder(cfg), cfg.TextEncoderID, t.spec, t.id)
-}
-
-// closeFloats reports whether a and b have the same length and values within 1e-5 relative.
-func closeFloats(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if d := math.Abs(float64(a[i]) - float64(b[i])); d > 1e-5*math.Max(math.Abs(float64(a[i])), math.Abs(float64(b[i]))) {
-			return false
-		}
-	}
-	return true
 }
