@@ -224,4 +224,3 @@ func (r *requireLoader) DeleteVariable(store *model.Store, fullPath string) erro
 	}
 	return nil
 }
-
