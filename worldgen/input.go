@@ -14,7 +14,9 @@ import (
 )
 
 // ReadInput reads the frames to continue (Request.Input): an image (.png, .jpg, .jpeg) as a
-// one-frame clip at fps, anything else (a video, a PNG pattern with %d) through package video.
+// one-frame clip at fps (0: DefaultFPS), anything else (a video, a PNG pattern with %d) through
+// package video at fps (0: the file's own rate). The generated video's rate is Request.FPS,
+// whatever the input's.
 func ReadInput(ctx context.Context, path string, fps float64) (*video.Clip, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".png", ".jpg", ".jpeg":
@@ -27,6 +29,9 @@ func ReadInput(ctx context.Context, path string, fps float64) (*video.Clip, erro
 			img, _, err := image.Decode(f)
 			if err != nil {
 				return nil, fmt.Errorf("worldgen: decode %s: %w", path, err)
+			}
+			if fps == 0 {
+				fps = DefaultFPS
 			}
 			return video.FromImages([]image.Image{img}, fps)
 		}
