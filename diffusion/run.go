@@ -96,6 +96,8 @@ type TrainRunOptions struct {
 	ExportDType dtypes.DType
 	// Log receives notes (where the latents come from, the data) as lines; nil discards them.
 	Log io.Writer
+	// BackendName is how Log names the backend (default b.Name()).
+	BackendName string
 	// Progress, when not nil, shows a progress bar of the latent encoding there. The training
 	// loop's own bar is Loop.Progress.
 	Progress io.Writer
@@ -159,9 +161,7 @@ func (o *TrainRunOptions) validate(cfg Config, data TrainData) error {
 	} else if err := cfg.Validate(); err != nil {
 		return &OptionError{Option: "Config", Err: err}
 	}
-	// A bad loop configuration is train.Config.Validate's *train.ConfigError, as train.Run
-	// would return it, checked here before any work.
-	return o.Loop.Validate()
+	return nil
 }
 
 // Train trains (or fine-tunes, with opts.Init) the diffusion world model of configuration cfg
@@ -268,6 +268,11 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, o
 		}
 	}
 	cfg.TextEncoder, cfg.TextEncoderID = text.Spec, text.ID
+	// A bad loop configuration is train.Config.Validate's *train.ConfigError, as train.Run
+	// would return it, found here before any work.
+	if err := opts.Loop.Validate(); err != nil {
+		return none, err
+	}
 	set, stats, err := loadOrEncode(ctx, codec, text, data, cfg, tcfg.SpatialCompression, opts)
 	if err != nil {
 		return none, err
@@ -295,12 +300,16 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, o
 	if cfg.DataFPS == 0 {
 		cfg.DataFPS = stats.DataFPS
 	}
+	backendName := opts.BackendName
+	if backendName == "" {
+		backendName = b.Name()
+	}
 	dims, nclips := stats.Dims, stats.Clips
 	if nclips < opts.BatchSize || opts.ImageBatch > nclips {
 		return none, fmt.Errorf("diffusion: train: %d clips, fewer than the batch", nclips)
 	}
 	fmt.Fprintf(opts.Log, "backend %s, %s: %d clips of %d frames at %dx%d (latent %v), tokenizer %s\n",
-		b.Name(), cfg.Name, nclips, data.Frames, data.Bucket.Width, data.Bucket.Height, dims, tcfg.Name)
+		backendName, cfg.Name, nclips, data.Frames, data.Bucket.Width, data.Bucket.Height, dims, tcfg.Name)
 	loader, err := trainLoader(set, opts.BatchSize, opts.ImageBatch, opts.Loop.Seed)
 	if err != nil {
 		return none, err

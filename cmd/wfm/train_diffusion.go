@@ -65,24 +65,9 @@ func parseCondFrames(s string) ([]int, error) {
 }
 
 func init() {
-	var (
-		preset, data, prefix, tok string
-		res, out, initPath, conds string
-		dtype, textSpec           string
-		frames, maxClips, batch   int
-		imageBatch                int
-		arch                      diffusionArch
-		latentStd                 string
-		latentGain                = 1.0
-		sigmaData                 = "global"
-		stopAt                    int
-		exportDType               = "float32"
-		sampleSigmaMin            float64
-		sampleGuidance            float64
-		noProgress                bool
-		opts                      = diffusion.DefaultTrainOptions()
-		tc                        = train.DefaultConfig()
-	)
+	fl := trainDiffusionFlags{latentGain: 1, sigmaData: diffusion.SigmaDataGlobal, exportDType: "float32",
+		opts: diffusion.DefaultTrainOptions(), tc: train.DefaultConfig()}
+	tc := &fl.tc
 	tc.Steps, tc.LR, tc.MinLR, tc.WarmupSteps, tc.EMADecay = 1000, 1e-3, 1e-5, 50, 0
 	tc.CheckpointEvery, tc.KeepCheckpoints, tc.LogEvery, tc.Seed = 100, 2, 10, 1
 	cmd := &cobra.Command{
@@ -122,148 +107,188 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 --ema > 0) are written to --out/model.safetensors with model.json, for 'wfm generate --weights'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := diffusion.Preset(preset)
+			cfg, data, ro, err := fl.options(cmd)
 			if err != nil {
-				return usageError{err}
+				return err
 			}
-			if dtype != "float32" && dtype != "bfloat16" {
-				return usagef("train diffusion: --dtype must be float32 or bfloat16")
-			}
-			bw, bh, err := parseDiffusionRes(res)
-			if err != nil {
-				return usageError{err}
-			}
-			if data == "" || out == "" || tok == "" {
-				return usagef("train diffusion: --data, --out and --tokenizer are required")
-			}
-			if batch < 1 || frames < 1 || imageBatch < 0 {
-				return usagef("train diffusion: need --batch >= 1, --frames >= 1 and --image-batch >= 0")
-			}
-			exportDT, ok := map[string]dtypes.DType{"float32": dtypes.Float32, "float16": dtypes.Float16, "bfloat16": dtypes.BFloat16}[exportDType]
-			if !ok {
-				return usagef("train diffusion: --export-dtype must be float32, float16 or bfloat16")
-			}
-			if !(sampleGuidance >= 0 && sampleGuidance <= 100) {
-				return usagef("train diffusion: --sample-guidance must be in [0, 100] (sample_guidance)")
-			}
-			if !(latentGain > 0) || latentGain > 1000 {
-				return usagef("train diffusion: --latent-gain must be in (0, 1000]")
-			}
-			if sigmaData != diffusion.SigmaDataGlobal && sigmaData != diffusion.SigmaDataChannel {
-				return usagef("train diffusion: --sigma-data must be global or channel")
-			}
-			if latentStd != diffusion.LatentStdChannel && latentStd != diffusion.LatentStdFrame {
-				return usagef("train diffusion: --latent-std must be channel or frame")
-			}
-			if opts.CondFrames, err = parseCondFrames(conds); err != nil {
-				return usageError{err}
-			}
-			changed := cmd.Flags().Changed
-			ro := diffusion.TrainRunOptions{Loop: tc, Loss: opts, Tokenizer: tok, Init: initPath, BatchSize: batch,
-				ImageBatch: imageBatch, StopAt: stopAt, ExportDType: exportDT, Log: cmd.ErrOrStderr()}
-			ro.Loop.Dir, ro.Loop.Progress = out, !noProgress && !global.json
-			if !noProgress && !global.json {
-				ro.Progress = cmd.ErrOrStderr()
-			}
-			if changed("text-encoder") {
-				ro.TextEncoder = textSpec
-			}
-			if initPath != "" {
-				// The architecture, dtype and latent statistics come from the --init model.
-				switch {
-				case changed("latent-gain") || changed("latent-std"):
-					return usagef("train diffusion: the latent normalization comes from the --init model (drop --latent-std, --latent-gain)")
-				case changed("sigma-data"):
-					return usagef("train diffusion: sigma_data comes from the --init model (drop --sigma-data)")
-				case changed("dtype"):
-					return usagef("train diffusion: --dtype comes from the --init model")
-				case arch.changed(cmd):
-					return usagef("train diffusion: the architecture comes from the --init model (drop --width, --blocks, --heads, --patch, --adaln-lora, --residual-cond)")
-				}
-				cfg = diffusion.Config{}
-			} else {
-				cfg.DType = dtype
-				ro.LatentStd, ro.LatentGain, ro.SigmaData = latentStd, latentGain, sigmaData
-				if arch.changed(cmd) {
-					arch.apply(cmd, &cfg)
-				}
-			}
-			if changed("sample-guidance") {
-				g := sampleGuidance
-				cfg.SampleGuidance = &g
-			}
-			if changed("sample-sigma-min") {
-				cfg.SampleSigmaMin = sampleSigmaMin
-			}
-			b, _, err := backend.Open(global.backend)
+			b, choice, err := backend.Open(global.backend)
 			if err != nil {
 				return err
 			}
 			defer b.Finalize()
-			r, err := diffusion.Train(cmd.Context(), b, cfg,
-				diffusion.TrainData{Dir: data, Prefix: prefix, ShardClipOptions: diffusion.ShardClipOptions{
-					Frames: frames, Bucket: diffusion.Bucket{Width: bw, Height: bh}, MaxClips: maxClips}}, ro)
+			ro.BackendName = choice.Name
+			r, err := diffusion.Train(cmd.Context(), b, cfg, data, ro)
 			if err != nil {
 				return trainDiffusionError(err)
 			}
-			result := trainDiffusionResult{Config: r.Config, Steps: r.Run.Step, ResumedFrom: r.Run.ResumedFrom, Init: initPath,
-				Loss: r.LastLoss(), Clips: r.Clips, LatentShape: r.LatentShape, Seconds: r.Run.Elapsed.Seconds(),
-				Checkpoint: r.Run.Checkpoint, Metrics: r.Run.MetricsPath, Weights: r.Weights}
-			return printResult(cmd.OutOrStdout(), result, func(w io.Writer) error {
-				if r.Run.ResumedFrom > 0 {
-					fmt.Fprintf(w, "resumed from step %d\n", r.Run.ResumedFrom)
-				}
-				fmt.Fprintf(w, "trained      %s (%d parameters), %d steps in %.1f s (loss %.4f)\n",
-					r.Config.Name, r.Config.ParamCount(), r.Run.Step, result.Seconds, r.Run.Loss)
-				fmt.Fprintf(w, "data         %d clips, latent %v\nmetrics      %s\ncheckpoint   %s\nweights      %s\n",
-					r.Clips, r.LatentShape, r.Run.MetricsPath, r.Run.Checkpoint, r.Weights)
-				return nil
-			})
+			return printTrainDiffusion(cmd.OutOrStdout(), r, fl.initPath)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&preset, "preset", "tiny", "model preset: "+strings.Join(diffusion.PresetNames(), ", "))
-	f.StringVar(&data, "data", "", "folder of WebDataset shards (wfm synth --out)")
-	f.StringVar(&prefix, "prefix", "synth", "shard prefix")
-	f.StringVar(&tok, "tokenizer", "", "CV tokenizer weights (wfm train tokenizer --export), or preset:NAME for untrained weights")
-	f.StringVar(&res, "res", "32x32", "training bucket WIDTHxHEIGHT (clips are fitted in with reflection padding)")
-	f.IntVar(&frames, "frames", 9, "frames per clip, 1+k·t for the tokenizer's temporal compression t")
-	f.IntVar(&maxClips, "max-clips", 0, "use at most this many clips (0: all)")
-	f.IntVar(&batch, "batch", 2, "videos per step")
-	f.IntVar(&imageBatch, "image-batch", 0, "images per step for joint image+video training (0: videos only)")
-	f.StringVar(&out, "out", "", "run folder (checkpoints, metrics, exported weights)")
-	f.StringVar(&initPath, "init", "", "fine-tune from this model (weights file, checkpoint or run folder)")
-	f.StringVar(&dtype, "dtype", "float32", "variables and activations: float32, or bfloat16 (GPU; no float32 master copy)")
-	f.StringVar(&textSpec, "text-encoder", textEncoderBuiltin, "text encoder: builtin, hash, or a Hugging Face T5 folder (default when resuming or with --init: that model's)")
-	f.StringVar(&conds, "cond-frames", "0,1,2", "Video2World: latent condition frame counts drawn per sample")
-	f.Float64Var(&opts.TextDropout, "text-dropout", opts.TextDropout, "probability of dropping a caption (classifier-free guidance)")
-	f.Float64Var(&opts.PMean, "p-mean", opts.PMean, "mean of ln(sigma) during training")
-	f.Float64Var(&opts.PStd, "p-std", opts.PStd, "standard deviation of ln(sigma) during training")
-	f.IntVar(&tc.Steps, "steps", tc.Steps, "optimizer steps")
-	f.StringVar(&exportDType, "export-dtype", exportDType, "dtype of the exported model.safetensors: float32, or float16 / bfloat16 for half the size (loaded back as the model's dtype; checkpoints stay as trained)")
-	f.Float64Var(&sampleGuidance, "sample-guidance", diffusion.DefaultGuidance, "record in model.json the guidance weight generation uses by default (sample_guidance; 0: unguided)")
-	f.Float64Var(&sampleSigmaMin, "sample-sigma-min", 0, "record in model.json where generation ends by default (sample_sigma_min; 0: the sampler's 0.002)")
-	f.IntVar(&stopAt, "stop-at", 0, "stop after this step (checkpoint and export) keeping the schedule of --steps; 0 runs to --steps")
-	f.Float64Var(&tc.LR, "lr", tc.LR, "peak learning rate (AdamW)")
-	f.Float64Var(&tc.MinLR, "min-lr", tc.MinLR, "learning rate at the end of the decay")
-	f.IntVar(&tc.WarmupSteps, "warmup", tc.WarmupSteps, "linear warmup steps")
-	f.StringVar(&tc.Schedule, "schedule", tc.Schedule, "learning-rate schedule after warmup: cosine, linear (Cosmos's cooldown) or constant")
-	f.Float64Var(&tc.EMADecay, "ema", tc.EMADecay, "EMA decay of the exported weights (0: raw weights)")
-	f.IntVar(&tc.LogEvery, "log-every", tc.LogEvery, "steps between metrics lines")
-	f.IntVar(&tc.CheckpointEvery, "ckpt-every", tc.CheckpointEvery, "steps between checkpoints")
-	f.IntVar(&tc.KeepCheckpoints, "keep", tc.KeepCheckpoints, "checkpoints kept (0: all)")
-	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (initialization, shuffling, noise)")
-	f.BoolVar(&noProgress, "no-progress", false, "no progress bars")
-	f.StringVar(&latentStd, "latent-std", "channel", "latent normalization: channel (per frame and channel, as Cosmos) or frame (one scale per latent frame, for principal-component latents such as cv4x4x4-tiny's)")
-	f.StringVar(&sigmaData, "sigma-data", sigmaData, "EDM's sigma_data: global (one value, 0.5, as Cosmos) or channel (measured per latent channel on the training latents: the spread of what the denoiser predicts; for latents whose channels differ in scale, such as principal components)")
-	f.Float64Var(&latentGain, "latent-gain", latentGain, "multiply the normalized latents by this (with --residual-cond, so that the offsets from the last frame have about EDM's sigma_data of 0.5)")
-	f.IntVar(&arch.width, "width", 0, "transformer width (model_channels), overriding the preset's")
-	f.IntVar(&arch.blocks, "blocks", 0, "transformer blocks, overriding the preset's")
-	f.IntVar(&arch.heads, "heads", 0, "attention heads, overriding the preset's")
-	f.IntVar(&arch.patch, "patch", 0, "spatial patch size over the latent (Cosmos: 2), overriding the preset's")
-	f.IntVar(&arch.lora, "adaln-lora", 0, "AdaLN-LoRA rank (0 with the flag given: full modulation), overriding the preset's")
-	f.BoolVar(&arch.residual, "residual-cond", false, "Video2World: denoise the generated frames as offsets from the last condition frame (not in Cosmos; for small models)")
+	f.StringVar(&fl.preset, "preset", "tiny", "model preset: "+strings.Join(diffusion.PresetNames(), ", "))
+	f.StringVar(&fl.data, "data", "", "folder of WebDataset shards (wfm synth --out)")
+	f.StringVar(&fl.prefix, "prefix", "synth", "shard prefix")
+	f.StringVar(&fl.tok, "tokenizer", "", "CV tokenizer weights (wfm train tokenizer --export), or preset:NAME for untrained weights")
+	f.StringVar(&fl.res, "res", "32x32", "training bucket WIDTHxHEIGHT (clips are fitted in with reflection padding)")
+	f.IntVar(&fl.frames, "frames", 9, "frames per clip, 1+k·t for the tokenizer's temporal compression t")
+	f.IntVar(&fl.maxClips, "max-clips", 0, "use at most this many clips (0: all)")
+	f.IntVar(&fl.batch, "batch", 2, "videos per step")
+	f.IntVar(&fl.imageBatch, "image-batch", 0, "images per step for joint image+video training (0: videos only)")
+	f.StringVar(&fl.out, "out", "", "run folder (checkpoints, metrics, exported weights)")
+	f.StringVar(&fl.initPath, "init", "", "fine-tune from this model (weights file, checkpoint or run folder)")
+	f.StringVar(&fl.dtype, "dtype", "float32", "variables and activations: float32, or bfloat16 (GPU; no float32 master copy)")
+	f.StringVar(&fl.textSpec, "text-encoder", textEncoderBuiltin, "text encoder: builtin, hash, or a Hugging Face T5 folder (default when resuming or with --init: that model's)")
+	f.StringVar(&fl.conds, "cond-frames", "0,1,2", "Video2World: latent condition frame counts drawn per sample")
+	f.Float64Var(&fl.opts.TextDropout, "text-dropout", fl.opts.TextDropout, "probability of dropping a caption (classifier-free guidance)")
+	f.Float64Var(&fl.opts.PMean, "p-mean", fl.opts.PMean, "mean of ln(sigma) during training")
+	f.Float64Var(&fl.opts.PStd, "p-std", fl.opts.PStd, "standard deviation of ln(sigma) during training")
+	f.IntVar(&fl.tc.Steps, "steps", fl.tc.Steps, "optimizer steps")
+	f.StringVar(&fl.exportDType, "export-dtype", fl.exportDType, "dtype of the exported model.safetensors: float32, or float16 / bfloat16 for half the size (loaded back as the model's dtype; checkpoints stay as trained)")
+	f.Float64Var(&fl.sampleGuidance, "sample-guidance", diffusion.DefaultGuidance, "record in model.json the guidance weight generation uses by default (sample_guidance; 0: unguided)")
+	f.Float64Var(&fl.sampleSigmaMin, "sample-sigma-min", 0, "record in model.json where generation ends by default (sample_sigma_min; 0: the sampler's 0.002)")
+	f.IntVar(&fl.stopAt, "stop-at", 0, "stop after this step (checkpoint and export) keeping the schedule of --steps; 0 runs to --steps")
+	f.Float64Var(&fl.tc.LR, "lr", fl.tc.LR, "peak learning rate (AdamW)")
+	f.Float64Var(&fl.tc.MinLR, "min-lr", fl.tc.MinLR, "learning rate at the end of the decay")
+	f.IntVar(&fl.tc.WarmupSteps, "warmup", fl.tc.WarmupSteps, "linear warmup steps")
+	f.StringVar(&fl.tc.Schedule, "schedule", fl.tc.Schedule, "learning-rate schedule after warmup: cosine, linear (Cosmos's cooldown) or constant")
+	f.Float64Var(&fl.tc.EMADecay, "ema", fl.tc.EMADecay, "EMA decay of the exported weights (0: raw weights)")
+	f.IntVar(&fl.tc.LogEvery, "log-every", fl.tc.LogEvery, "steps between metrics lines")
+	f.IntVar(&fl.tc.CheckpointEvery, "ckpt-every", fl.tc.CheckpointEvery, "steps between checkpoints")
+	f.IntVar(&fl.tc.KeepCheckpoints, "keep", fl.tc.KeepCheckpoints, "checkpoints kept (0: all)")
+	f.Uint64Var(&fl.tc.Seed, "seed", fl.tc.Seed, "random seed (initialization, shuffling, noise)")
+	f.BoolVar(&fl.noProgress, "no-progress", false, "no progress bars")
+	f.StringVar(&fl.latentStd, "latent-std", "channel", "latent normalization: channel (per frame and channel, as Cosmos) or frame (one scale per latent frame, for principal-component latents such as cv4x4x4-tiny's)")
+	f.StringVar(&fl.sigmaData, "sigma-data", fl.sigmaData, "EDM's sigma_data: global (one value, 0.5, as Cosmos) or channel (measured per latent channel on the training latents: the spread of what the denoiser predicts; for latents whose channels differ in scale, such as principal components)")
+	f.Float64Var(&fl.latentGain, "latent-gain", fl.latentGain, "multiply the normalized latents by this (with --residual-cond, so that the offsets from the last frame have about EDM's sigma_data of 0.5)")
+	f.IntVar(&fl.arch.width, "width", 0, "transformer width (model_channels), overriding the preset's")
+	f.IntVar(&fl.arch.blocks, "blocks", 0, "transformer blocks, overriding the preset's")
+	f.IntVar(&fl.arch.heads, "heads", 0, "attention heads, overriding the preset's")
+	f.IntVar(&fl.arch.patch, "patch", 0, "spatial patch size over the latent (Cosmos: 2), overriding the preset's")
+	f.IntVar(&fl.arch.lora, "adaln-lora", 0, "AdaLN-LoRA rank (0 with the flag given: full modulation), overriding the preset's")
+	f.BoolVar(&fl.arch.residual, "residual-cond", false, "Video2World: denoise the generated frames as offsets from the last condition frame (not in Cosmos; for small models)")
 	trainCmd.AddCommand(cmd)
+}
+
+// trainDiffusionFlags are the flags of 'wfm train diffusion'.
+type trainDiffusionFlags struct {
+	preset, data, prefix, tok string
+	res, out, initPath, conds string
+	dtype, textSpec           string
+	frames, maxClips, batch   int
+	imageBatch                int
+	arch                      diffusionArch
+	latentStd, sigmaData      string
+	latentGain                float64
+	stopAt                    int
+	exportDType               string
+	sampleSigmaMin            float64
+	sampleGuidance            float64
+	noProgress                bool
+	opts                      diffusion.TrainOptions
+	tc                        train.Config
+}
+
+// options turns the flags into the arguments of diffusion.Train; a bad flag is a usage error.
+func (fl *trainDiffusionFlags) options(cmd *cobra.Command) (diffusion.Config, diffusion.TrainData, diffusion.TrainRunOptions, error) {
+	var (
+		none    diffusion.TrainData
+		ro      diffusion.TrainRunOptions
+		changed = cmd.Flags().Changed
+	)
+	cfg, err := diffusion.Preset(fl.preset)
+	if err != nil {
+		return cfg, none, ro, usageError{err}
+	}
+	if fl.dtype != "float32" && fl.dtype != "bfloat16" {
+		return cfg, none, ro, usagef("train diffusion: --dtype must be float32 or bfloat16")
+	}
+	bw, bh, err := parseDiffusionRes(fl.res)
+	if err != nil {
+		return cfg, none, ro, usageError{err}
+	}
+	if fl.data == "" || fl.out == "" || fl.tok == "" {
+		return cfg, none, ro, usagef("train diffusion: --data, --out and --tokenizer are required")
+	}
+	if fl.batch < 1 || fl.frames < 1 || fl.imageBatch < 0 {
+		return cfg, none, ro, usagef("train diffusion: need --batch >= 1, --frames >= 1 and --image-batch >= 0")
+	}
+	exportDT, ok := map[string]dtypes.DType{"float32": dtypes.Float32, "float16": dtypes.Float16, "bfloat16": dtypes.BFloat16}[fl.exportDType]
+	if !ok {
+		return cfg, none, ro, usagef("train diffusion: --export-dtype must be float32, float16 or bfloat16")
+	}
+	if !(fl.sampleGuidance >= 0 && fl.sampleGuidance <= 100) {
+		return cfg, none, ro, usagef("train diffusion: --sample-guidance must be in [0, 100] (sample_guidance)")
+	}
+	if !(fl.latentGain > 0) || fl.latentGain > 1000 {
+		return cfg, none, ro, usagef("train diffusion: --latent-gain must be in (0, 1000]")
+	}
+	if fl.sigmaData != diffusion.SigmaDataGlobal && fl.sigmaData != diffusion.SigmaDataChannel {
+		return cfg, none, ro, usagef("train diffusion: --sigma-data must be global or channel")
+	}
+	if fl.latentStd != diffusion.LatentStdChannel && fl.latentStd != diffusion.LatentStdFrame {
+		return cfg, none, ro, usagef("train diffusion: --latent-std must be channel or frame")
+	}
+	loss := fl.opts
+	if loss.CondFrames, err = parseCondFrames(fl.conds); err != nil {
+		return cfg, none, ro, usageError{err}
+	}
+	if fl.initPath != "" {
+		// The architecture, dtype and latent statistics come from the --init model.
+		switch {
+		case changed("latent-gain") || changed("latent-std"):
+			return cfg, none, ro, usagef("train diffusion: the latent normalization comes from the --init model (drop --latent-std, --latent-gain)")
+		case changed("sigma-data"):
+			return cfg, none, ro, usagef("train diffusion: sigma_data comes from the --init model (drop --sigma-data)")
+		case changed("dtype"):
+			return cfg, none, ro, usagef("train diffusion: --dtype comes from the --init model")
+		case fl.arch.changed(cmd):
+			return cfg, none, ro, usagef("train diffusion: the architecture comes from the --init model (drop --width, --blocks, --heads, --patch, --adaln-lora, --residual-cond)")
+		}
+		cfg = diffusion.Config{}
+	} else {
+		cfg.DType = fl.dtype
+		ro.LatentStd, ro.LatentGain, ro.SigmaData = fl.latentStd, fl.latentGain, fl.sigmaData
+		if fl.arch.changed(cmd) {
+			fl.arch.apply(cmd, &cfg)
+		}
+	}
+	if changed("sample-guidance") {
+		g := fl.sampleGuidance
+		cfg.SampleGuidance = &g
+	}
+	if changed("sample-sigma-min") {
+		cfg.SampleSigmaMin = fl.sampleSigmaMin
+	}
+	if changed("text-encoder") {
+		ro.TextEncoder = fl.textSpec // else the resumed run's, the --init model's or builtin
+	}
+	progress := !fl.noProgress && !global.json
+	ro.Loop, ro.Loss, ro.Tokenizer, ro.Init = fl.tc, loss, fl.tok, fl.initPath
+	ro.Loop.Dir, ro.Loop.Progress = fl.out, progress
+	ro.BatchSize, ro.ImageBatch, ro.StopAt, ro.ExportDType, ro.Log = fl.batch, fl.imageBatch, fl.stopAt, exportDT, cmd.ErrOrStderr()
+	if progress {
+		ro.Progress = cmd.ErrOrStderr()
+	}
+	data := diffusion.TrainData{Dir: fl.data, Prefix: fl.prefix, ShardClipOptions: diffusion.ShardClipOptions{
+		Frames: fl.frames, Bucket: diffusion.Bucket{Width: bw, Height: bh}, MaxClips: fl.maxClips}}
+	return cfg, data, ro, nil
+}
+
+// printTrainDiffusion prints what diffusion.Train did, as JSON with --json.
+func printTrainDiffusion(out io.Writer, r diffusion.TrainRunResult, initPath string) error {
+	result := trainDiffusionResult{Config: r.Config, Steps: r.Run.Step, ResumedFrom: r.Run.ResumedFrom, Init: initPath,
+		Loss: r.LastLoss(), Clips: r.Clips, LatentShape: r.LatentShape, Seconds: r.Run.Elapsed.Seconds(),
+		Checkpoint: r.Run.Checkpoint, Metrics: r.Run.MetricsPath, Weights: r.Weights}
+	return printResult(out, result, func(w io.Writer) error {
+		if r.Run.ResumedFrom > 0 {
+			fmt.Fprintf(w, "resumed from step %d\n", r.Run.ResumedFrom)
+		}
+		fmt.Fprintf(w, "trained      %s (%d parameters), %d steps in %.1f s (loss %.4f)\n",
+			r.Config.Name, r.Config.ParamCount(), r.Run.Step, result.Seconds, r.Run.Loss)
+		fmt.Fprintf(w, "data         %d clips, latent %v\nmetrics      %s\ncheckpoint   %s\nweights      %s\n",
+			r.Clips, r.LatentShape, r.Run.MetricsPath, r.Run.Checkpoint, r.Weights)
+		return nil
+	})
 }
 
 // diffusionArch holds the architecture overrides of 'wfm train diffusion'.
