@@ -205,7 +205,9 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 				req.CondFrames = condFrames
 			}
 			var bar *progressbar.ProgressBar
+			started := false
 			req.Started = func(r worldgen.Report) {
+				started = true
 				if r.UpsampledPrompt != "" {
 					fmt.Fprintf(stderr, "upsampled prompt: %s\n", r.UpsampledPrompt)
 				}
@@ -229,6 +231,9 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			r := generateResult{Prompt: promptText, NoGuardrails: noGuard, GuardrailsRun: rep.GuardrailsRun,
 				Guardrails: rep.Guardrails, UpsampledPrompt: rep.UpsampledPrompt, Upsampler: rep.Upsampler}
 			if err != nil {
+				if !started && r.UpsampledPrompt != "" {
+					fmt.Fprintf(stderr, "upsampled prompt: %s\n", r.UpsampledPrompt)
+				}
 				var blocked *worldgen.BlockedError
 				if errors.As(err, &blocked) && global.json {
 					_ = printResult(cmd.OutOrStdout(), r, nil) // the verdicts so far; nothing is written
