@@ -14,8 +14,13 @@
 //	p, err := worldgen.Open("diffusion/pretrained/phys-v2w", worldgen.Options{})
 //	...
 //	defer p.Close()
+//	first, err := worldgen.ReadInput(ctx, "first.png", 0)
+//	...
 //	clip, report, err := p.Generate(ctx, worldgen.Request{Prompt: "a red ball falls", Input: first,
 //		Frames: 33, Width: 64, Height: 64, Seed: 1})
+//
+// Open loads and compiles once; Generate may be called from several goroutines (they take
+// turns on the one compiled model, see Pipeline).
 //
 // Guardrails run by default (Options.NoGuardrails turns them off): a blocked prompt or video is
 // a *BlockedError and no clip. Prompt upsampling is Options.Upsampler.

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
@@ -71,7 +72,7 @@ type windowCodec struct {
 // diffusion.LoadWeights reads them, with the tokenizer and text encoder its config records
 // (relative paths found from the model's folder, ResolveModelPath) unless opts overrides
 // them. Errors caused by opts, a missing tokenizer or a mismatched text encoder wrap ErrInvalid.
-func Open(dir string, opts Options) (_ *Pipeline, err error) {
+func Open(dir string, opts Options) (*Pipeline, error) {
 	store, cfg, err := diffusion.LoadWeights(dir, opts.EMA)
 	if err != nil {
 		return nil, err
@@ -90,41 +91,44 @@ func Open(dir string, opts Options) (_ *Pipeline, err error) {
 		}
 		p.ownsBackend = true
 	}
-	defer func() {
-		if err != nil {
-			p.Close()
-		}
-	}()
+	if err := p.load(dir, store, opts); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// load opens the guardrails and the text encoder and compiles the denoiser.
+func (p *Pipeline) load(dir string, store *model.Store, opts Options) error {
+	var err error
 	if !opts.NoGuardrails {
 		if p.guard = opts.Guard; p.guard == nil {
 			if p.guard, err = guardrail.Default(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	spec := opts.TextEncoder
 	if spec == "" {
-		spec = RecordedTextEncoder(cfg)
+		spec = RecordedTextEncoder(p.cfg)
 		if spec != TextEncoderBuiltin && spec != TextEncoderHash {
 			spec = ResolveModelPath(dir, spec)
 		}
 	}
-	if p.text, err = OpenTextEncoder(spec, cfg, p.b, ""); err != nil {
-		return nil, err
+	if p.text, err = OpenTextEncoder(spec, p.cfg, p.b, ""); err != nil {
+		return err
 	}
 	if opts.TextEncoder != "" {
-		if err := CheckTextEncoder(cfg, p.text); err != nil {
-			return nil, err
+		if err := CheckTextEncoder(p.cfg, p.text); err != nil {
+			return err
 		}
 	}
-	m, err := diffusion.New(cfg)
+	m, err := diffusion.New(p.cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if p.smp, err = diffusion.NewSampler(p.b, store, m); err != nil {
-		return nil, err
-	}
-	return p, nil
+	p.smp, err = diffusion.NewSampler(p.b, store, m)
+	return err
 }
 
 // Close releases the compiled model, the tokenizer codecs and the backend Open opened.
