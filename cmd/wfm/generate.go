@@ -61,6 +61,33 @@ type generateResult struct {
 	CondPSNR *float64 `json:"cond_psnr,omitempty"`
 }
 
+// writeText prints the result for people.
+func (r generateResult) writeText(wr io.Writer) error {
+	if r.UpsampledPrompt != "" {
+		fmt.Fprintf(wr, "prompt       %s\n", r.UpsampledPrompt)
+	}
+	fmt.Fprintf(wr, "wrote        %s (%d frames, %dx%d, %g fps)\n", r.Out, r.Frames, r.Width, r.Height, r.FPS)
+	if r.CondFrames > 0 {
+		if r.CondPSNR != nil {
+			fmt.Fprintf(wr, "condition    %d frames reproduced at %.2f dB PSNR\n", r.CondFrames, *r.CondPSNR)
+		} else {
+			fmt.Fprintf(wr, "condition    %d frames reproduced exactly\n", r.CondFrames)
+		}
+	}
+	fmt.Fprintf(wr, "sampling     %d evaluations in %.2f s (%.2f/s), total %.2f s\n", r.Evaluations, r.SampleSecs, r.EvalsPerSec, r.Seconds)
+	fmt.Fprintf(wr, "peak memory  %.1f MiB RSS (Go runtime holds %.1f MiB)\n", float64(r.PeakRSSBytes)/(1<<20), float64(r.GoSysBytes)/(1<<20))
+	if !r.GuardrailsRun {
+		fmt.Fprintf(wr, "guardrails   off\n")
+		return nil
+	}
+	faces := 0
+	for _, v := range r.Guardrails {
+		faces += v.FacesBlurred
+	}
+	fmt.Fprintf(wr, "guardrails   %d checks passed, %d faces blurred\n", len(r.Guardrails), faces)
+	return nil
+}
+
 // generatePeakRSS reads the peak resident set size (VmHWM) from /proc/self/status, or -1.
 func generatePeakRSS() int64 {
 	data, err := os.ReadFile("/proc/self/status")
@@ -250,31 +277,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			r.SigmaMin, r.TextEncoder, r.CondPSNR = rep.SigmaMin, rep.TextEncoder, rep.CondPSNR
 			r.Seconds, r.SampleSecs, r.EvalsPerSec = time.Since(start).Seconds(), rep.SamplingSeconds, rep.EvaluationsPerSecond
 			r.PeakRSSBytes, r.GoSysBytes = generatePeakRSS(), ms.Sys
-			return printResult(cmd.OutOrStdout(), r, func(wr io.Writer) error {
-				if r.UpsampledPrompt != "" {
-					fmt.Fprintf(wr, "prompt       %s\n", r.UpsampledPrompt)
-				}
-				fmt.Fprintf(wr, "wrote        %s (%d frames, %dx%d, %g fps)\n", out, r.Frames, r.Width, r.Height, r.FPS)
-				if r.CondFrames > 0 {
-					if r.CondPSNR != nil {
-						fmt.Fprintf(wr, "condition    %d frames reproduced at %.2f dB PSNR\n", r.CondFrames, *r.CondPSNR)
-					} else {
-						fmt.Fprintf(wr, "condition    %d frames reproduced exactly\n", r.CondFrames)
-					}
-				}
-				fmt.Fprintf(wr, "sampling     %d evaluations in %.2f s (%.2f/s), total %.2f s\n", r.Evaluations, r.SampleSecs, r.EvalsPerSec, r.Seconds)
-				fmt.Fprintf(wr, "peak memory  %.1f MiB RSS (Go runtime holds %.1f MiB)\n", float64(r.PeakRSSBytes)/(1<<20), float64(ms.Sys)/(1<<20))
-				if r.GuardrailsRun {
-					faces := 0
-					for _, v := range r.Guardrails {
-						faces += v.FacesBlurred
-					}
-					fmt.Fprintf(wr, "guardrails   %d checks passed, %d faces blurred\n", len(r.Guardrails), faces)
-				} else {
-					fmt.Fprintf(wr, "guardrails   off\n")
-				}
-				return nil
-			})
+			return printResult(cmd.OutOrStdout(), r, r.writeText)
 		},
 	}
 	f := cmd.Flags()
