@@ -196,6 +196,11 @@ truth.json lists everything. Run 'wfm curate --in DIR' on it to measure the pipe
 			if o.Videos < 1 || o.Shots < 1 || o.Size < 16 || o.FPS < 1 || o.MinFrames < 2 || o.MaxFrames < o.MinFrames {
 				return usagef("make-corpus: --videos, --shots >= 1, --res >= 16, --fps >= 1, 2 <= --min-frames <= --max-frames")
 			}
+			lock, err := lockOutput(cmd, o.Out)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 			start := time.Now()
 			truth, err := curate.MakeCorpus(cmd.Context(), o)
 			if err != nil {

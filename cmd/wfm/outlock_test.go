@@ -34,6 +34,9 @@ func TestOutputFolderLocked(t *testing.T) {
 		{"curate part", func(out string) []string {
 			return []string{"curate", "--in", videos, "--out", out, "--part", "0/2", "--no-progress"}
 		}},
+		{"curate make-corpus", func(out string) []string {
+			return []string{"curate", "make-corpus", "--out", out, "--videos", "1", "--shots", "2", "--res", "32"}
+		}},
 		{"train tokenizer", func(out string) []string {
 			return []string{"train", "tokenizer", "--videos", videos, "--out", out, "--steps", "1", "--no-progress"}
 		}},
