@@ -30,7 +30,8 @@ type Options struct {
 	// file, or "preset:NAME" for untrained weights.
 	Tokenizer string
 	// TextEncoder overrides the text encoder the model records ("text_encoder"): builtin, hash
-	// or a Hugging Face T5 folder. It must be the same encoder (CheckTextEncoder).
+	// or a Hugging Face T5 folder. It must be the encoder the model was trained with (else an
+	// error wrapping ErrInvalid; two T5 folders only warn, their ids come from paths and times).
 	TextEncoder string
 	// NoGuardrails skips the prompt pre-guard and the face-blurring post-guard.
 	NoGuardrails bool
@@ -53,7 +54,7 @@ type Pipeline struct {
 	cfg         diffusion.Config
 	b           compute.Backend
 	ownsBackend bool
-	text        *TextEncoder
+	text        *diffusion.ModelTextEncoder
 	smp         *diffusion.Sampler // the compiled denoiser (not the ODE solver, Request.Sampler)
 	tok         string
 	codecs      map[int]windowCodec // by window length in frames, opened on first use
@@ -108,20 +109,8 @@ func (p *Pipeline) load(dir string, store *model.Store, opts Options) error {
 			}
 		}
 	}
-	spec := opts.TextEncoder
-	if spec == "" {
-		spec = RecordedTextEncoder(p.cfg)
-		if spec != TextEncoderBuiltin && spec != TextEncoderHash {
-			spec = ResolveModelPath(dir, spec)
-		}
-	}
-	if p.text, err = OpenTextEncoder(spec, p.cfg, p.b, ""); err != nil {
+	if err := p.openTextEncoder(dir, opts); err != nil {
 		return err
-	}
-	if opts.TextEncoder != "" {
-		if err := CheckTextEncoder(p.cfg, p.text); err != nil {
-			return err
-		}
 	}
 	m, err := diffusion.New(p.cfg)
 	if err != nil {

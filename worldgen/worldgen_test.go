@@ -72,7 +72,7 @@ func ballClip(t *testing.T, frames int) *video.Clip {
 // verdicts, and the requests it refuses.
 func TestGenerate(t *testing.T) {
 	p := openPhys(t, goBackend(t), Options{})
-	if p.Config().Name != "tiny-v2w+custom" || p.TextEncoder() != TextEncoderBuiltin {
+	if p.Config().Name != "tiny-v2w+custom" || p.TextEncoder() != diffusion.TextEncoderBuiltin {
 		t.Fatalf("model %s, text encoder %s", p.Config().Name, p.TextEncoder())
 	}
 	base := Request{Prompt: "a red ball rolls to the right", NegativePrompt: DefaultNegativePrompt,
@@ -240,7 +240,7 @@ func TestOpenModelFolder(t *testing.T) {
 		{"weights file", filepath.Join(local, "model.safetensors"), Options{}, filepath.Join(local, "tok.safetensors"), nil},
 		{"tokenizer given", filepath.Join(root, physModel[3:]), Options{Tokenizer: filepath.Join(local, "tok.safetensors")},
 			filepath.Join(local, "tok.safetensors"), nil},
-		{"hash text encoder for a builtin model", local, Options{TextEncoder: TextEncoderHash}, "", ErrInvalid},
+		{"hash text encoder for a builtin model", local, Options{TextEncoder: diffusion.TextEncoderHash}, "", ErrInvalid},
 		{"no such text encoder folder", local, Options{TextEncoder: filepath.Join(local, "nope")}, "", ErrInvalid},
 		{"no model", filepath.Join(local, "nope"), Options{}, "", os.ErrNotExist},
 	} {
