@@ -2,8 +2,10 @@ package diffusion
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
@@ -16,6 +18,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/weights"
@@ -184,7 +187,7 @@ func (o *TrainRunOptions) validate(cfg Config, data TrainData) error {
 // [*OptionError], returned before any work (the resume checks: before any training). With
 // opts.Init, cfg must be the zero Config but for SampleGuidance and SampleSigmaMin, which then
 // override the Init model's.
-func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, opts TrainRunOptions) (TrainRunResult, error) {
+func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, opts TrainRunOptions) (_ TrainRunResult, retErr error) {
 	var none TrainRunResult
 	if err := opts.validate(cfg, data); err != nil {
 		return none, err
@@ -236,6 +239,19 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, o
 		return none, &OptionError{Option: "Tokenizer", Err: err}
 	}
 	cfg.Tokenizer, cfg.Kind = opts.Tokenizer, ModelKind
+	// One writer per run folder, from before its checkpoints are read: a second run on it is
+	// refused, naming the first. A call refused from here on leaves no folder it created.
+	_, statErr := os.Stat(out)
+	lock, err := dirlock.Acquire(out, "wfm train diffusion")
+	if err != nil {
+		return none, err
+	}
+	defer func() {
+		lock.Release()
+		if retErr != nil && errors.Is(statErr, fs.ErrNotExist) {
+			_ = os.Remove(out) // only if still empty
+		}
+	}()
 	resumed, err := resumedConfig(out)
 	if err != nil {
 		return none, err

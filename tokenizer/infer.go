@@ -70,6 +70,9 @@ func LoadWeights(path string, cfg *Config) (*model.Store, Config, error) {
 	if err := weights.LoadStore(path, store); err != nil {
 		return nil, Config{}, fmt.Errorf("tokenizer: loading weights %s: %w", path, err)
 	}
+	// Inference only: a variable the file lacks fails the graph build instead of running on
+	// initial values (a file of another model would otherwise encode garbage silently).
+	weights.Require(store, path)
 	return store, use, nil
 }
 

@@ -78,6 +78,9 @@ func Open(dir string, opts Options) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A weights file holding none (or not all) of the DiT's variables fails the first graph build
+	// naming what is missing, instead of sampling from initial values.
+	weights.Require(store, dir)
 	tok := opts.Tokenizer
 	if tok == "" {
 		tok = ResolveModelPath(dir, cfg.Tokenizer)

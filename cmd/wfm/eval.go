@@ -420,7 +420,7 @@ Writes physics.json and index.html to --out.`,
 				if spec = strings.TrimSpace(spec); spec == "" {
 					continue
 				}
-				p, err := physics.OpenModel(spec)
+				p, err := physics.OpenModel(spec, diffusionModelOptions())
 				if err != nil {
 					return err
 				}

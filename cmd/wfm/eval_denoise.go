@@ -10,6 +10,8 @@ import (
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
+	wfmweights "github.com/wfm-platform/wfm/weights"
+	"github.com/wfm-platform/wfm/worldgen"
 )
 
 // evalDenoiseResult is what 'wfm eval denoise --json' prints.
@@ -23,7 +25,7 @@ type evalDenoiseResult struct {
 
 func evalDenoiseCmd() *cobra.Command {
 	var (
-		weights, data, prefix, tok, res, sigmas string
+		weightsPath, data, prefix, tok, res, sigmas string
 		frames, condFrames, maxClips            = 33, 9, 16
 		seed                                    uint64
 		raw, noProgress                         bool
@@ -43,7 +45,7 @@ it is above copy-last its estimate of the future is worse than standing still, w
 show as noise. Use held-out shards (wfm synth --prefix val) for an honest figure.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if weights == "" || data == "" {
+			if weightsPath == "" || data == "" {
 				return usagef("eval denoise: --weights and --data are required")
 			}
 			levels, err := parseSigmas(sigmas)
@@ -62,12 +64,13 @@ show as noise. Use held-out shards (wfm synth --prefix val) for an honest figure
 				return err
 			}
 			defer b.Finalize()
-			store, cfg, err := diffusion.LoadWeights(weights, !raw)
+			store, cfg, err := diffusion.LoadWeights(weightsPath, !raw)
 			if err != nil {
 				return err
 			}
+			wfmweights.Require(store, weightsPath)
 			if tok == "" {
-				tok = recordedTokenizer(cfg.Tokenizer, weights)
+				tok = worldgen.ResolveModelPath(weightsPath, cfg.Tokenizer)
 			}
 			if tok == "" {
 				return usagef("eval denoise: the model names no tokenizer; give --tokenizer")
@@ -104,10 +107,10 @@ show as noise. Use held-out shards (wfm synth --prefix val) for an honest figure
 			if err != nil {
 				return err
 			}
-			out := evalDenoiseResult{Model: weights, Clips: stats.Clips, CondFrames: condFrames, Latent: stats.Dims, Levels: errs}
+			out := evalDenoiseResult{Model: weightsPath, Clips: stats.Clips, CondFrames: condFrames, Latent: stats.Dims, Levels: errs}
 			return printResult(cmd.OutOrStdout(), out, func(w io.Writer) error {
 				fmt.Fprintf(w, "model        %s (%s)\nclips        %d from %s, latent %v, %d condition frames (%d latent)\n",
-					weights, cfg.Name, stats.Clips, data, stats.Dims, condFrames, latentCond)
+					weightsPath, cfg.Name, stats.Clips, data, stats.Dims, condFrames, latentCond)
 				fmt.Fprintf(w, "%10s %12s %12s %12s %10s\n", "sigma", "model", "trivial", "copy-last", "vs copy")
 				for _, e := range errs {
 					fmt.Fprintf(w, "%10.4g %12.5f %12.5f %12.5f %9.2fx\n", e.Sigma, e.Model, e.Trivial, e.CopyLast, e.Model/e.CopyLast)
@@ -117,7 +120,7 @@ show as noise. Use held-out shards (wfm synth --prefix val) for an honest figure
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&weights, "weights", "", "model: run folder, checkpoint or weights file (required)")
+	f.StringVar(&weightsPath, "weights", "", "model: run folder, checkpoint or weights file (required)")
 	f.StringVar(&data, "data", "", "folder of shards (wfm synth or wfm curate output; required)")
 	f.StringVar(&prefix, "prefix", "val", "shard prefix")
 	f.StringVar(&tok, "tokenizer", "", "tokenizer weights (default: the model's)")

@@ -41,14 +41,13 @@ func init() {
 	fs := evalCmd.PersistentFlags()
 	if physicsCmd != nil {
 		fs = physicsCmd.Flags()
-		// Once the flags are parsed, they become the options physics.OpenModel gives the
-		// diffusion loader; bad sampling settings are a usage error.
+		// Bad sampling settings are a usage error, found before any model loads; eval.go then
+		// gives diffusionModelOptions to physics.OpenModel for every --model.
 		physicsCmd.PreRunE = func(*cobra.Command, []string) error {
 			opts := diffusionModelOptions()
 			if err := (diffusion.SampleOptions{Steps: opts.Steps, Sampler: opts.Sampler, SigmaMin: opts.SigmaMin}).Validate(); err != nil {
 				return usageError{err}
 			}
-			physics.SetModelDefaults(diffusion.ModelKind, opts)
 			return nil
 		}
 	}

@@ -23,6 +23,7 @@ func TestOutputFolderLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	weights := tinyWeights(t, tmp, "cv8x8x8-tiny")
+	data := synthClips(t, tmp, 2)
 	for _, tc := range []struct {
 		name string
 		args func(out string) []string
@@ -39,6 +40,10 @@ func TestOutputFolderLocked(t *testing.T) {
 		}},
 		{"train tokenizer", func(out string) []string {
 			return []string{"train", "tokenizer", "--videos", videos, "--out", out, "--steps", "1", "--no-progress"}
+		}},
+		{"train diffusion", func(out string) []string {
+			return []string{"train", "diffusion", "--data", data, "--out", out, "--tokenizer", "preset:cv8x8x8-tiny", "--frames", "9",
+				"--res", "16x16", "--preset", "tiny-v2w", "--steps", "1", "--warmup", "0", "--no-progress"}
 		}},
 		{"tokenize encode", func(out string) []string {
 			return []string{"tokenize", "encode", filepath.Join(videos, "a.y4m"), "--weights", weights, "--out", out, "--backend", "go", "--no-progress"}

@@ -26,7 +26,7 @@ if [ "$backend" = cuda ] && [ -z "${WFM_PJRT_PLUGIN:-}" ]; then
   export XLA_FLAGS="--xla_gpu_cuda_data_dir=$site/nvidia/cu13"
 fi
 export GOPJRT_CUDA_CHECKS=0 GOMLX_NO_AUTO_INSTALL=1
-[ -f "$data/train-index.json" ] || "$wfm" synth --out "$data" --prefix train --n "$clips" --frames 33 --res 64 --scenario physics --seed 21 --no-progress
+"$wfm" synth --out "$data" --prefix train --n "$clips" --frames 33 --res 64 --scenario physics --seed 21 --no-progress
 "$wfm" --backend "$backend" train diffusion --data "$data" --prefix train --tokenizer tokenizer/pretrained/cv4x4x4-tiny.safetensors \
   --out "$run/model" --preset tiny-v2w --width "$width" --heads "$heads" --blocks "$blocks" --patch "$patch" --adaln-lora 32 \
   --residual-cond --latent-std frame --latent-gain 4 \

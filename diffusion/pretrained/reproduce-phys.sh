@@ -17,8 +17,8 @@ stop=${STOP:-1300}
 export GOEXPERIMENT=simd GOTOOLCHAIN=go1.27.3
 go build -o out/wfm ./cmd/wfm
 data=out/phys/data
-[ -f "$data/train-index.json" ] || ./out/wfm synth --out "$data" --prefix train --n 600 --frames 33 --res 64 --scenario physics --seed 11 --no-progress
-[ -f "$data/val-index.json" ] || ./out/wfm synth --out "$data" --prefix val --n 40 --frames 33 --res 64 --scenario physics --seed 12 --no-progress
+./out/wfm synth --out "$data" --prefix train --n 600 --frames 33 --res 64 --scenario physics --seed 11 --no-progress
+./out/wfm synth --out "$data" --prefix val --n 40 --frames 33 --res 64 --scenario physics --seed 12 --no-progress
 tok=tokenizer/pretrained/cv4x4x4-tiny.safetensors
 ./out/wfm train tokenizer --config tokenizer/pretrained/cv4x4x4-tiny.json --out out/phys/runs/cv4x4x4-tiny \
   --data "$data" --prefix train --val-prefix val --val-clips 8 --frames 9 --crop 32 --batch 4 \

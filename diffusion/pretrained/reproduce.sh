@@ -8,7 +8,7 @@ set -euo pipefail
 export GOEXPERIMENT=simd GOTOOLCHAIN=go1.27.3
 go build -o out/wfm ./cmd/wfm
 data=out/tok/data
-[ -f "$data/train-index.json" ] || ./out/wfm synth --out "$data" --prefix train --n 400 --frames 33 --res 64 --scenario all --seed 1
+./out/wfm synth --out "$data" --prefix train --n 400 --frames 33 --res 64 --scenario all --seed 1
 ./out/wfm train diffusion --data "$data" --prefix train \
   --tokenizer tokenizer/pretrained/cv8x8x8-tiny.safetensors --out out/diff/tiny-v2w \
   --preset tiny-v2w --frames 33 --res 64x64 --batch 4 --image-batch 2 --steps 1500 \

@@ -95,9 +95,8 @@ type Loader func(path string, opts ModelOptions) (Predictor, error)
 
 var registry = struct {
 	sync.Mutex
-	loaders  map[string]Loader
-	defaults map[string]ModelOptions
-}{loaders: map[string]Loader{}, defaults: map[string]ModelOptions{}}
+	loaders map[string]Loader
+}{loaders: map[string]Loader{}}
 
 // RegisterModel makes checkpoints of a model kind ("diffusion", "autoregressive", ...) loadable
 // by OpenModel. A model package calls it from its init function. Registering a kind twice, an
@@ -112,15 +111,6 @@ func RegisterModel(kind string, loader Loader) {
 		panic(fmt.Sprintf("physics: RegisterModel(%q) called twice", kind))
 	}
 	registry.loaders[kind] = loader
-}
-
-// SetModelDefaults sets the options OpenModel passes to the loader of kind when its caller
-// gives none: for a program that sets them once, from its command line, while the --model
-// list is opened elsewhere (wfm eval physics). Options given to OpenModel win over them.
-func SetModelDefaults(kind string, opts ModelOptions) {
-	registry.Lock()
-	defer registry.Unlock()
-	registry.defaults[kind] = opts
 }
 
 // RegisteredModels lists the model kinds that have a loader, sorted.
@@ -148,8 +138,8 @@ func registeredList() string {
 // folder, or the JSON beside a .safetensors file). A kind with no registered loader gives a
 // *ModelUnavailableError.
 //
-// opts (at most one) are passed to the model's loader; without them the loader gets the
-// kind's defaults (SetModelDefaults), else zero options. Baselines take no options.
+// opts (at most one) are passed to the model's loader; without them it gets zero options (the
+// model's own defaults). Baselines take no options.
 func OpenModel(spec string, opts ...ModelOptions) (Predictor, error) {
 	if len(opts) > 1 {
 		panic("physics: OpenModel takes at most one ModelOptions")
@@ -179,11 +169,12 @@ func OpenModel(spec string, opts ...ModelOptions) (Predictor, error) {
 		}
 	}
 	registry.Lock()
-	loader, o := registry.loaders[kind], registry.defaults[kind]
+	loader := registry.loaders[kind]
 	registry.Unlock()
 	if loader == nil {
 		return nil, &ModelUnavailableError{Kind: kind, Path: path}
 	}
+	var o ModelOptions
 	if len(opts) == 1 {
 		o = opts[0]
 	}

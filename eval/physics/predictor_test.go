@@ -109,23 +109,16 @@ func TestOpenModel(t *testing.T) {
 		loaded, got = path, opts
 		return fakeModel{}, nil
 	})
-	// The loader gets the options given, else the kind's defaults, else zero options.
-	defaults := ModelOptions{Steps: 3, Sampler: "euler"}
+	// The loader gets the options given, else zero options.
 	given := ModelOptions{Backend: "go", EMA: true, Steps: 5, Guidance: 1.5, SigmaMin: 2}
 	for _, tc := range []struct {
-		name     string
-		defaults *ModelOptions
-		opts     []ModelOptions
-		want     ModelOptions
+		name string
+		opts []ModelOptions
+		want ModelOptions
 	}{
-		{"none", nil, nil, ModelOptions{}},
-		{"given", nil, []ModelOptions{given}, given},
-		{"defaults", &defaults, nil, defaults},
-		{"given over defaults", &defaults, []ModelOptions{given}, given},
+		{"none", nil, ModelOptions{}},
+		{"given", []ModelOptions{given}, given},
 	} {
-		if tc.defaults != nil {
-			SetModelDefaults("wfmtest-diffusion", *tc.defaults)
-		}
 		p, err := OpenModel(ckpt, tc.opts...)
 		if err != nil || p.Name() != "fake" || loaded != ckpt || got != tc.want {
 			t.Errorf("%s: %v, %v, loaded %q with %+v, want %+v", tc.name, p, err, loaded, got, tc.want)

@@ -9,8 +9,8 @@ preset=${1:?usage: reproduce.sh cv8x8x8-tiny|dv8x16x16-tiny}
 export GOEXPERIMENT=simd GOTOOLCHAIN=go1.27.3
 go build -o out/wfm ./cmd/wfm
 data=out/tok/data
-[ -f "$data/train-index.json" ] || ./out/wfm synth --out "$data" --prefix train --n 400 --frames 33 --res 64 --scenario all --seed 1
-[ -f "$data/val-index.json" ] || ./out/wfm synth --out "$data" --prefix val --n 48 --frames 33 --res 64 --scenario all --seed 7
+./out/wfm synth --out "$data" --prefix train --n 400 --frames 33 --res 64 --scenario all --seed 1
+./out/wfm synth --out "$data" --prefix val --n 48 --frames 33 --res 64 --scenario all --seed 7
 common=(--preset "$preset" --out "out/tok/runs/$preset" --data "$data" --prefix train
   --val-prefix val --val-clips 8 --frames 9 --crop 32 --batch 4 --warmup 30 --lr 2e-3
   --min-lr 2e-5 --ema 0.98 --eval-every 150 --log-every 10 --ckpt-every 25 --backend go)
