@@ -26,9 +26,9 @@ type evalDenoiseResult struct {
 func evalDenoiseCmd() *cobra.Command {
 	var (
 		weightsPath, data, prefix, tok, res, sigmas string
-		frames, condFrames, maxClips            = 33, 9, 16
-		seed                                    uint64
-		raw, noProgress                         bool
+		frames, condFrames, maxClips                = 33, 9, 16
+		seed                                        uint64
+		raw, noProgress                             bool
 	)
 	cmd := &cobra.Command{
 		Use:   "denoise",
