@@ -71,7 +71,7 @@ const sampleGuidance = 7
 // graph. The first step (compilation and initialization) and warmup more run untimed; each
 // timed step ends with its loss and gradient norm on the host.
 //
-// With sampleEvals > 0 it then times that many network evaluations of diffusion.Sampler (the
+// With sampleEvals > 0 it then times that many network evaluations of diffusion.Denoiser (the
 // path of wfm generate) at guidance 7 on one video of the same latent size, on the trained
 // weights.
 func RunDiTStep(ctx context.Context, b compute.Backend, c diffusion.Config, shape DiTShape, steps, warmup, sampleEvals int) (DiTResult, error) {
@@ -163,7 +163,7 @@ func timeSampling(ctx context.Context, b compute.Backend, store *model.Store, m 
 	if err != nil {
 		return err
 	}
-	s, err := diffusion.NewSampler(b, weights, m)
+	s, err := diffusion.NewDenoiser(b, weights, m)
 	if err != nil {
 		return err
 	}

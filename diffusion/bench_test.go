@@ -66,7 +66,7 @@ func BenchmarkSampleStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := NewSampler(testBackend(), weights, m)
+	s, err := NewDenoiser(testBackend(), weights, m)
 	if err != nil {
 		b.Fatal(err)
 	}

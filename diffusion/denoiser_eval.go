@@ -32,7 +32,7 @@ const evalBatch = 8
 // tensors: normalized latents [N, T, h, w, C], contexts, fps, padding masks), conditioned on
 // their first condFrames latent frames, at each noise level of sigmas: x0 + σ·n goes in (one
 // seed for the noise), D(x; σ) comes out, and the error is averaged over the other frames.
-func (s *Sampler) EvaluateDenoiser(ctx context.Context, set *TrainingSet, condFrames int, sigmas []float64, seed uint64) ([]NoiseLevelError, error) {
+func (s *Denoiser) EvaluateDenoiser(ctx context.Context, set *TrainingSet, condFrames int, sigmas []float64, seed uint64) ([]NoiseLevelError, error) {
 	c := s.model.cfg
 	if !c.Video2World {
 		return nil, fmt.Errorf("diffusion: model %q is Text2World; the denoiser evaluation conditions on frames", c.Name)

@@ -18,7 +18,7 @@ func TestEvaluateDenoiser(t *testing.T) {
 	c := mustPreset(t, "tiny-v2w")
 	c.ResidualCondition = true
 	m := mustNew(t, c)
-	s, err := NewSampler(testBackend(), newStore(3), m)
+	s, err := NewDenoiser(testBackend(), newStore(3), m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@
 // the image's). Latents are normalized per latent frame and channel (LatentStats, as the
 // tokenizer's mean_std.pt) and scaled to σd.
 //
-// # Sampling (Sample, Sampler)
+// # Sampling (Sample, Denoiser)
 //
 // Karras schedule with ρ = 7 over σ ∈ [0.002, 80], 35 steps by default, integrating the
 // probability-flow ODE with a second-order multistep solver (DPM-Solver++(2M), one evaluation per
@@ -64,8 +64,8 @@
 // bought): Config.ResidualCondition denoises the generated frames as offsets from the last
 // condition frame; Config.SigmaDataChannels gives every latent channel its own σd
 // (ChannelSigmaData measures it); Config.SampleSigmaMin and Config.SampleGuidance record where a
-// model's sampling should end and how strongly it should be guided (Sampler.Generate applies
-// the first unless told otherwise, wfm generate both). Sampler.EvaluateDenoiser measures a Video2World
+// model's sampling should end and how strongly it should be guided (Denoiser.Generate applies
+// the first unless told otherwise, wfm generate both). Denoiser.EvaluateDenoiser measures a Video2World
 // denoiser at each noise level against copying the last frame.
 //
 // # Data and text

@@ -55,7 +55,7 @@ type DenoiseFunc func(ctx context.Context, x []float32, sigma float64) ([]float3
 type SampleOptions struct {
 	Steps    int     // number of noise levels (default DefaultSteps)
 	Sampler  string  // SamplerMultistep (default), SamplerHeun or SamplerEuler
-	SigmaMin float64 // default DefaultSigmaMin (Sampler.Generate: the model's SampleSigmaMin first)
+	SigmaMin float64 // default DefaultSigmaMin (Denoiser.Generate: the model's SampleSigmaMin first)
 	SigmaMax float64 // default DefaultSigmaMax
 	Rho      float64 // default DefaultRho
 	// Progress, when set, is called after each network evaluation with the number done and
@@ -64,7 +64,7 @@ type SampleOptions struct {
 }
 
 // ForModel fills an unset SigmaMin with the model's own end of the schedule
-// (Config.SampleSigmaMin, when it has one); Sampler.Generate applies it.
+// (Config.SampleSigmaMin, when it has one); Denoiser.Generate applies it.
 func (o SampleOptions) ForModel(c Config) SampleOptions {
 	if o.SigmaMin == 0 {
 		o.SigmaMin = c.SampleSigmaMin

@@ -109,7 +109,7 @@ func (p *Pipeline) Generate(ctx context.Context, r Request) (*video.Clip, Report
 	cfg := p.cfg
 	rep := Report{Model: cfg.Name, Prompt: r.Prompt, Frames: r.Frames, Width: r.Width, Height: r.Height, Seed: r.Seed,
 		TextEncoder: p.text.Spec, GuardrailsRun: p.guard != nil}
-	if p.smp == nil {
+	if p.den == nil {
 		return nil, rep, fmt.Errorf("worldgen: pipeline %s is closed", p.path)
 	}
 	sopts := diffusion.SampleOptions{Steps: r.Steps, Sampler: r.Sampler, SigmaMin: r.SigmaMin}
@@ -243,7 +243,7 @@ func (p *Pipeline) Generate(ctx context.Context, r Request) (*video.Clip, Report
 			rep.SamplingSeconds = time.Since(t0).Seconds()
 		}
 	}
-	latent, err := p.smp.Generate(ctx, req)
+	latent, err := p.den.Generate(ctx, req)
 	if err != nil {
 		return nil, rep, err
 	}

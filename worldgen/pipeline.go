@@ -55,7 +55,7 @@ type Pipeline struct {
 	b           compute.Backend
 	ownsBackend bool
 	text        *diffusion.ModelTextEncoder
-	smp         *diffusion.Sampler // the compiled denoiser (not the ODE solver, Request.Sampler)
+	den         *diffusion.Denoiser // the compiled network (Request.Sampler is the ODE solver)
 	tok         string
 	codecs      map[int]windowCodec // by window length in frames, opened on first use
 	guard       *guardrail.Guard    // nil without guardrails
@@ -119,7 +119,7 @@ func (p *Pipeline) load(dir string, store *model.Store, opts Options) error {
 	if err != nil {
 		return err
 	}
-	p.smp, err = diffusion.NewSampler(p.b, store, m)
+	p.den, err = diffusion.NewDenoiser(p.b, store, m)
 	return err
 }
 
@@ -127,9 +127,9 @@ func (p *Pipeline) load(dir string, store *model.Store, opts Options) error {
 func (p *Pipeline) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.smp != nil {
-		p.smp.Close()
-		p.smp = nil
+	if p.den != nil {
+		p.den.Close()
+		p.den = nil
 	}
 	for w, c := range p.codecs {
 		c.codec.Close()
@@ -156,7 +156,7 @@ func (p *Pipeline) codec(window int) (windowCodec, error) {
 	if c, ok := p.codecs[window]; ok {
 		return c, nil
 	}
-	if p.smp == nil {
+	if p.den == nil {
 		return windowCodec{}, fmt.Errorf("worldgen: pipeline %s is closed", p.path)
 	}
 	codec, tcfg, err := diffusion.OpenTokenizer(p.b, p.tok, window)

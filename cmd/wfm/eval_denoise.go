@@ -97,13 +97,13 @@ show as noise. Use held-out shards (wfm synth --prefix val) for an honest figure
 			if err != nil {
 				return err
 			}
-			smp, err := diffusion.NewSampler(b, store, m)
+			den, err := diffusion.NewDenoiser(b, store, m)
 			if err != nil {
 				return err
 			}
-			defer smp.Close()
+			defer den.Close()
 			latentCond := 1 + (condFrames-1)/tc
-			errs, err := smp.EvaluateDenoiser(cmd.Context(), set, latentCond, levels, seed)
+			errs, err := den.EvaluateDenoiser(cmd.Context(), set, latentCond, levels, seed)
 			if err != nil {
 				return err
 			}

@@ -14,15 +14,15 @@ import (
 // (condition_augment_sigma 0.001 in cosmos-predict1 model_v2w.py).
 const DefaultCondAugmentSigma = 0.001
 
-// Sampler runs the trained network: it compiles the denoiser once per latent shape (GoMLX caches
+// Denoiser runs the trained network: it compiles the denoiser once per latent shape (GoMLX caches
 // one executable per input shape) and integrates the sampling ODE in Go.
-type Sampler struct {
+type Denoiser struct {
 	model *DiT
 	exec  *model.Exec
 }
 
-// NewSampler prepares the denoiser of m with the variables of store (which must hold them).
-func NewSampler(backend compute.Backend, store *model.Store, m *DiT) (*Sampler, error) {
+// NewDenoiser prepares the denoiser of m with the variables of store (which must hold them).
+func NewDenoiser(backend compute.Backend, store *model.Store, m *DiT) (*Denoiser, error) {
 	v2w := m.cfg.Video2World
 	exec, err := model.NewExec(backend, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 		cond := Conditioning{Context: in[2], FPS: in[3], PaddingMask: in[4]}
@@ -32,13 +32,13 @@ func NewSampler(backend compute.Backend, store *model.Store, m *DiT) (*Sampler, 
 		return []*graph.Node{m.Denoise(scope, in[0], in[1], cond)}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("diffusion: sampler: %w", err)
+		return nil, fmt.Errorf("diffusion: denoiser: %w", err)
 	}
-	return &Sampler{model: m, exec: exec}, nil
+	return &Denoiser{model: m, exec: exec}, nil
 }
 
 // Close releases the compiled executables.
-func (s *Sampler) Close() { s.exec.Finalize() }
+func (s *Denoiser) Close() { s.exec.Finalize() }
 
 // Request describes one video to generate, in the model's latent space.
 type Request struct {
@@ -69,7 +69,7 @@ type Request struct {
 func (r Request) LatentSize(channels int) int { return r.Frames * r.Height * r.Width * channels }
 
 // Generate samples one latent [Frames, Height, Width, C] (flattened) for r.
-func (s *Sampler) Generate(ctx context.Context, r Request) ([]float32, error) {
+func (s *Denoiser) Generate(ctx context.Context, r Request) ([]float32, error) {
 	c := s.model.cfg
 	n := r.LatentSize(c.LatentChannels)
 	switch {

@@ -20,10 +20,10 @@ func initStore(t *testing.T, m *DiT, seed int64) *model.Store {
 	return store
 }
 
-func newTestSampler(t *testing.T, name string) (*Sampler, Config) {
+func newTestDenoiser(t *testing.T, name string) (*Denoiser, Config) {
 	t.Helper()
 	m := mustNew(t, mustPreset(t, name))
-	s, err := NewSampler(testBackend(), initStore(t, m, 5), m)
+	s, err := NewDenoiser(testBackend(), initStore(t, m, 5), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func testRequest(c Config, seed uint64) Request {
 }
 
 func TestGenerateDeterministic(t *testing.T) {
-	s, c := newTestSampler(t, "tiny")
+	s, c := newTestDenoiser(t, "tiny")
 	ctx := context.Background()
 	a, err := s.Generate(ctx, testRequest(c, 1))
 	if err != nil {
@@ -54,7 +54,7 @@ func TestGenerateDeterministic(t *testing.T) {
 }
 
 func TestGenerateVideo2WorldKeepsConditionFrames(t *testing.T) {
-	s, c := newTestSampler(t, "tiny-v2w")
+	s, c := newTestDenoiser(t, "tiny-v2w")
 	for _, sampler := range SamplerNames() {
 		r := testRequest(c, 3)
 		r.Options.Sampler = sampler
@@ -79,7 +79,7 @@ func TestGenerateVideo2WorldKeepsConditionFrames(t *testing.T) {
 // batched cond/uncond path with uncond = cond and any g gives the same result, and a different
 // negative prompt with g ≠ 0 changes it.
 func TestGuidanceZeroIsConditional(t *testing.T) {
-	s, c := newTestSampler(t, "tiny")
+	s, c := newTestDenoiser(t, "tiny")
 	ctx := context.Background()
 	r := testRequest(c, 4)
 	r.Uncond = flat(randn(10, 2, c.ContextDim))
@@ -108,7 +108,7 @@ func TestGuidanceZeroIsConditional(t *testing.T) {
 }
 
 func TestGenerateRejectsBadRequests(t *testing.T) {
-	s, c := newTestSampler(t, "tiny")
+	s, c := newTestDenoiser(t, "tiny")
 	for name, mutate := range map[string]func(r *Request){
 		"text2world with frames": func(r *Request) { r.CondFrames = 1; r.Condition = make([]float32, 3*4*4*16) },
 		"bad context":            func(r *Request) { r.Context = r.Context[:5] },
