@@ -20,9 +20,9 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/wfm-platform/wfm/dataset"
-	"github.com/wfm-platform/wfm/eval/fidelity"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 	"github.com/wfm-platform/wfm/weights"
 )
 
@@ -127,8 +127,8 @@ func ssimGraph(a, b *graph.Node) *graph.Node {
 		return graph.MeanPool(x).Window(win).Strides(1).NoPadding().Done()
 	}
 	const dataRange = 2.0
-	c1 := (fidelity.K1 * dataRange) * (fidelity.K1 * dataRange)
-	c2 := (fidelity.K2 * dataRange) * (fidelity.K2 * dataRange)
+	c1 := (quality.K1 * dataRange) * (quality.K1 * dataRange)
+	c2 := (quality.K2 * dataRange) * (quality.K2 * dataRange)
 	mua, mub := mean(a), mean(b)
 	va := graph.Sub(mean(graph.Square(a)), graph.Square(mua))
 	vb := graph.Sub(mean(graph.Square(b)), graph.Square(mub))

@@ -139,30 +139,3 @@ func TestImageConversionPaths(t *testing.T) {
 		}
 	}
 }
-
-func TestPSNR(t *testing.T) {
-	a, _ := NewClip(2, 3, 4, 24)
-	b, _ := NewClip(2, 3, 4, 24)
-	if p := mustPSNR(t, a, b); !math.IsInf(p, 1) {
-		t.Fatalf("PSNR of identical clips = %v, want +Inf", p)
-	}
-	// Every sample off by 10: MSE = 100, PSNR = 10*log10(255^2/100).
-	for i := range b.Pix {
-		b.Pix[i] = 10
-	}
-	want := 10 * math.Log10(255*255/100.0)
-	if p := mustPSNR(t, a, b); math.Abs(p-want) > 1e-9 {
-		t.Fatalf("PSNR = %v, want %v", p, want)
-	}
-	// Half the samples off by 255: MSE = 255^2/2, PSNR = 10*log10(2).
-	for i := range b.Pix {
-		b.Pix[i] = uint8(255 * (i % 2))
-	}
-	if p := mustPSNR(t, a, b); math.Abs(p-10*math.Log10(2)) > 1e-9 {
-		t.Fatalf("PSNR = %v, want %v", p, 10*math.Log10(2))
-	}
-	c, _ := NewClip(2, 3, 5, 24)
-	if _, err := PSNR(a, c); err == nil {
-		t.Fatal("PSNR of different sizes gave no error")
-	}
-}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 )
 
 // A clip written as a PNG sequence reads back bit for bit; Y4M keeps it within rounding.
@@ -38,7 +39,7 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		psnr, err := video.PSNR(clip, back)
+		psnr, err := quality.PooledPSNR(clip, back)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -85,7 +85,7 @@ func frameMarks(c *Clip) []int {
 // mustPSNR is PSNR that fails the test on error.
 func mustPSNR(tb testing.TB, a, b *Clip) float64 {
 	tb.Helper()
-	p, err := PSNR(a, b)
+	p, err := psnr(a, b)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/wfm-platform/wfm/diffusion"
 	"github.com/wfm-platform/wfm/guardrail"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 )
 
 // DefaultNegativePrompt describes what guidance steers away from (Cosmos ships a default
@@ -257,7 +258,7 @@ func (p *Pipeline) Generate(ctx context.Context, r Request) (*video.Clip, Report
 		return nil, rep, err
 	}
 	if fitted != nil {
-		psnr, err := video.PSNR(clip.Slice(0, rep.CondFrames), fitted)
+		psnr, err := quality.PooledPSNR(clip.Slice(0, rep.CondFrames), fitted)
 		if err != nil {
 			return nil, rep, fmt.Errorf("generate: compare the output with the condition frames: %w", err)
 		}

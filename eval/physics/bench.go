@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wfm-platform/wfm/eval/fidelity"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 	"github.com/wfm-platform/wfm/world"
 	sim "github.com/wfm-platform/wfm/world/physics"
 	"github.com/wfm-platform/wfm/world/render"
@@ -245,10 +245,10 @@ func fidelityScores(pred, truth *video.Clip) (psnr, ssim []float64, err error) {
 		}
 		return psnr, ssim, nil
 	}
-	if psnr, _, err = fidelity.PSNR(*pred, *truth); err != nil {
+	if psnr, _, err = quality.PSNR(*pred, *truth); err != nil {
 		return nil, nil, err
 	}
-	if ssim, _, err = fidelity.SSIM(*pred, *truth, fidelity.Options{}); err != nil {
+	if ssim, _, err = quality.SSIM(*pred, *truth, quality.Options{}); err != nil {
 		return nil, nil, err
 	}
 	return psnr, ssim, nil

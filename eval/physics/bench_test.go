@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wfm-platform/wfm/eval/fidelity"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 	sim "github.com/wfm-platform/wfm/world/physics"
 )
 
@@ -193,7 +193,7 @@ func BenchmarkRunBaselines(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N)/float64(len(cfg.Scenarios)), "s/clip")
 }
 
-// The shortcut for identical clips agrees with eval/fidelity's own computation.
+// The shortcut for identical clips agrees with video/quality's own computation.
 func TestFidelityShortcut(t *testing.T) {
 	c, err := video.NewClip(2, 16, 16, 16)
 	if err != nil {
@@ -206,11 +206,11 @@ func TestFidelityShortcut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantP, _, _ := fidelity.PSNR(*c, *c)
-	wantS, _, _ := fidelity.SSIM(*c, *c, fidelity.Options{})
+	wantP, _, _ := quality.PSNR(*c, *c)
+	wantS, _, _ := quality.SSIM(*c, *c, quality.Options{})
 	for i := range psnr {
 		if psnr[i] != wantP[i] || math.Abs(ssim[i]-wantS[i]) > 1e-12 {
-			t.Errorf("frame %d: %v %v, fidelity %v %v", i, psnr[i], ssim[i], wantP[i], wantS[i])
+			t.Errorf("frame %d: %v %v, quality %v %v", i, psnr[i], ssim[i], wantP[i], wantS[i])
 		}
 	}
 }

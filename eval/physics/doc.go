@@ -16,7 +16,7 @@
 //
 // # Metrics
 //
-//   - PSNR and SSIM per frame (package eval/fidelity; SSIM with the Gaussian 11x11 window,
+//   - PSNR and SSIM per frame (package video/quality; SSIM with the Gaussian 11x11 window,
 //     sigma 1.5, K1 0.01, K2 0.03 of Wang et al. 2004). An identical frame scores MaxPSNR.
 //   - Mean object-mask IoU: each predicted frame is segmented by colour (Segmenter) into the
 //     scene's objects, which the renderer paints in known palette colours (package world),

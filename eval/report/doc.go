@@ -4,7 +4,7 @@
 //
 // Document, Section and the blocks (Text, Table, Figure, Figures) are the generic layer.
 // Physics lays out a run of the physical-alignment benchmark (package eval/physics).
-// MeasureFidelity and MeasureConsistency run the metrics of packages eval/fidelity and
+// MeasureFidelity and MeasureConsistency run the metrics of packages video/quality and
 // eval/geometry over sets of videos into JSON-ready results (NaN and infinities as null), and
 // Fidelity and Consistency lay those out; MatchImage draws the keypoint matches between two
 // frames that the consistency measure is built on.

@@ -8,9 +8,9 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/wfm-platform/wfm/eval"
-	"github.com/wfm-platform/wfm/eval/fidelity"
 	"github.com/wfm-platform/wfm/eval/physics"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 )
 
 // Metric is a measured value in a result (eval.Metric): NaN and infinities are written to
@@ -54,19 +54,19 @@ type FidelityResult struct {
 	pairs  []VideoPair
 }
 
-// MeasureFidelity scores every pair with eval/fidelity's PSNR and SSIM (on luma when luma is
+// MeasureFidelity scores every pair with video/quality's PSNR and SSIM (on luma when luma is
 // set, else on RGB). An identical frame's PSNR is infinite; it counts as physics.MaxPSNR
 // (100 dB), as in the physical-alignment benchmark, so that means stay finite.
 func MeasureFidelity(pairs []VideoPair, luma bool) (*FidelityResult, error) {
 	res := &FidelityResult{Luma: luma, pairs: pairs}
-	opt := fidelity.Options{Luma: luma}
+	opt := quality.Options{Luma: luma}
 	var ps, ss []float64
 	for _, p := range pairs {
-		psnr, _, err := fidelity.PSNRWithOptions(*p.Pred, *p.Ref, opt)
+		psnr, _, err := quality.PSNRWithOptions(*p.Pred, *p.Ref, opt)
 		if err != nil {
 			return nil, fmt.Errorf("report: fidelity of %s against %s: %w", p.PredPath, p.RefPath, err)
 		}
-		ssim, sm, err := fidelity.SSIM(*p.Pred, *p.Ref, opt)
+		ssim, sm, err := quality.SSIM(*p.Pred, *p.Ref, opt)
 		if err != nil {
 			return nil, fmt.Errorf("report: fidelity of %s against %s: %w", p.PredPath, p.RefPath, err)
 		}

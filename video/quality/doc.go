@@ -1,6 +1,15 @@
-// Package fidelity measures how close generated frames are to reference frames:
-// peak signal-to-noise ratio (PSNR) and structural similarity (SSIM), per frame
-// and per video, the visual-fidelity metrics of the Cosmos world-model report.
+// Package quality measures how close frames are to reference frames: peak
+// signal-to-noise ratio (PSNR) and structural similarity (SSIM), per frame and
+// per video, the visual-fidelity metrics of the Cosmos world-model report. It is
+// the one home of these metrics: the benchmarks (eval/physics, eval/report), the
+// tokenizer's reconstruction quality, world generation's check of the condition
+// frames and the CLI all call it.
+//
+// It sits directly above package video (clips) and needs nothing else, so that
+// model packages (tokenizer) and video I/O callers (worldgen) can measure
+// quality without depending on the benchmark layer under eval/, and eval/
+// depends on it rather than the other way round. Package video itself does not
+// import it.
 //
 // # PSNR
 //
@@ -8,6 +17,10 @@
 // mean squared difference over every sample of a frame (all three channels, or
 // the luma plane with Options.Luma). Identical frames give +Inf, which then
 // makes the clip mean +Inf too; callers that print JSON must handle it.
+//
+// PSNR and PSNRWithOptions give one value per frame. PooledPSNR instead pools
+// the squared error of every sample of a clip into one MSE, and SquaredError
+// pools it over any number of clip pairs (a tokenizer's validation set).
 //
 // # SSIM
 //
@@ -39,4 +52,4 @@
 //
 // Per-video values are the mean of the per-frame values, which is how video
 // PSNR and SSIM are usually reported (each frame counts the same).
-package fidelity
+package quality

@@ -1,10 +1,10 @@
-package fidelity_test
+package quality_test
 
 import (
 	"fmt"
 
-	"github.com/wfm-platform/wfm/eval/fidelity"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 )
 
 // Score a two-frame prediction against its reference: the first frame is
@@ -19,8 +19,8 @@ func Example() {
 	for i := range second {
 		second[i] += 4
 	}
-	psnr, _, _ := fidelity.PSNR(*pred, *ref)
-	ssim, mean, _ := fidelity.SSIM(*pred, *ref, fidelity.Options{Luma: true})
+	psnr, _, _ := quality.PSNR(*pred, *ref)
+	ssim, mean, _ := quality.SSIM(*pred, *ref, quality.Options{Luma: true})
 	fmt.Printf("PSNR per frame: %.2f dB, %.2f dB\n", psnr[0], psnr[1])
 	fmt.Printf("SSIM per frame: %.4f, %.4f (mean %.4f)\n", ssim[0], ssim[1], mean)
 	// Output:

@@ -1,4 +1,4 @@
-package fidelity
+package quality
 
 import (
 	"errors"
@@ -49,10 +49,10 @@ type Plane struct {
 
 func (p Plane) check(op string) error {
 	if p.Width <= 0 || p.Height <= 0 {
-		return fmt.Errorf("fidelity: %s of a %dx%d plane: %w", op, p.Width, p.Height, ErrEmpty)
+		return fmt.Errorf("quality: %s of a %dx%d plane: %w", op, p.Width, p.Height, ErrEmpty)
 	}
 	if len(p.Pix) != p.Width*p.Height {
-		return fmt.Errorf("fidelity: %s: plane of %dx%d holds %d samples", op, p.Width, p.Height, len(p.Pix))
+		return fmt.Errorf("quality: %s: plane of %dx%d holds %d samples", op, p.Width, p.Height, len(p.Pix))
 	}
 	return nil
 }
@@ -88,10 +88,10 @@ func PSNRImage(x, y Plane, dataRange float64) (float64, error) {
 		return 0, err
 	}
 	if x.Width != y.Width || x.Height != y.Height {
-		return 0, fmt.Errorf("fidelity: PSNR of %dx%d and %dx%d planes: %w", x.Width, x.Height, y.Width, y.Height, ErrSizeMismatch)
+		return 0, fmt.Errorf("quality: PSNR of %dx%d and %dx%d planes: %w", x.Width, x.Height, y.Width, y.Height, ErrSizeMismatch)
 	}
 	if !(dataRange > 0) || math.IsInf(dataRange, 0) {
-		return 0, fmt.Errorf("fidelity: PSNR with data range %v: must be positive and finite", dataRange)
+		return 0, fmt.Errorf("quality: PSNR with data range %v: must be positive and finite", dataRange)
 	}
 	var sum float64
 	for i, a := range x.Pix {
@@ -128,15 +128,68 @@ func PSNRWithOptions(pred, ref video.Clip, opt Options) (perFrame []float64, mea
 			}
 			continue
 		}
-		a, b := pred.Frame(t), ref.Frame(t)
-		var sum uint64
-		for i, x := range a {
-			d := int64(x) - int64(b[i])
-			sum += uint64(d * d)
-		}
-		perFrame[t] = psnrFromMSE(float64(sum)/float64(len(a)), Peak)
+		a := pred.Frame(t)
+		perFrame[t] = psnrFromMSE(float64(sumSquares(a, ref.Frame(t)))/float64(len(a)), Peak)
 	}
 	return perFrame, meanOf(perFrame), nil
+}
+
+// sumSquares is the sum of the squared differences of two equally long runs of 8-bit samples.
+func sumSquares(a, b []uint8) uint64 {
+	var sum uint64
+	for i, x := range a {
+		d := int64(x) - int64(b[i])
+		sum += uint64(d * d)
+	}
+	return sum
+}
+
+// SquaredError pools the squared differences of the 8-bit samples of any number of clip pairs,
+// for one PSNR over all of them (every sample counts the same). The zero value is empty.
+type SquaredError struct {
+	Sum     uint64 // sum of squared sample differences
+	Samples int    // number of samples summed
+}
+
+// Add adds every sample of pred against ref, clips of the same size.
+func (e *SquaredError) Add(pred, ref *video.Clip) error {
+	if pred == nil || ref == nil {
+		return fmt.Errorf("quality: PSNR of a nil clip: %w", ErrEmpty)
+	}
+	if err := pred.Validate(); err != nil {
+		return fmt.Errorf("quality: PSNR prediction: %w", err)
+	}
+	if err := ref.Validate(); err != nil {
+		return fmt.Errorf("quality: PSNR reference: %w", err)
+	}
+	if !pred.SameSize(ref) {
+		return fmt.Errorf("quality: PSNR of %v against %v: %w", pred, ref, ErrSizeMismatch)
+	}
+	e.Sum += sumSquares(pred.Pix, ref.Pix)
+	e.Samples += len(pred.Pix)
+	return nil
+}
+
+// PSNR is 10 log10(255^2 / MSE) dB of the pooled samples; +Inf when they are all equal (or
+// there are none).
+func (e SquaredError) PSNR() float64 {
+	if e.Sum == 0 {
+		return math.Inf(1)
+	}
+	return psnrFromMSE(float64(e.Sum)/float64(e.Samples), Peak)
+}
+
+// PooledPSNR is the PSNR of two clips of the same size over all frames, pixels and channels at
+// once: 10 log10(255^2 / MSE), with MSE the mean squared difference of all their 8-bit samples
+// (the usual definition, e.g. Huynh-Thu and Ghanbari, "Scope of validity of PSNR in image/video
+// quality assessment", Electronics Letters 44(13), 2008). Identical clips give +Inf. Frame rates
+// are not compared.
+func PooledPSNR(pred, ref *video.Clip) (float64, error) {
+	var e SquaredError
+	if err := e.Add(pred, ref); err != nil {
+		return 0, err
+	}
+	return e.PSNR(), nil
 }
 
 // SSIM returns the SSIM of every frame of pred against ref and their mean, on
@@ -147,7 +200,7 @@ func SSIM(pred, ref video.Clip, opt Options) (perFrame []float64, mean float64, 
 		return nil, 0, err
 	}
 	if pred.Width < MinSide || pred.Height < MinSide {
-		return nil, 0, fmt.Errorf("fidelity: SSIM of %dx%d frames: %w", pred.Width, pred.Height, ErrTooSmall)
+		return nil, 0, fmt.Errorf("quality: SSIM of %dx%d frames: %w", pred.Width, pred.Height, ErrTooSmall)
 	}
 	perFrame = make([]float64, pred.Frames)
 	w := newSSIMWork(pred.Width, pred.Height)
@@ -175,29 +228,29 @@ func SSIMImage(x, y Plane, dataRange float64) (float64, error) {
 		return 0, err
 	}
 	if x.Width != y.Width || x.Height != y.Height {
-		return 0, fmt.Errorf("fidelity: SSIM of %dx%d and %dx%d planes: %w", x.Width, x.Height, y.Width, y.Height, ErrSizeMismatch)
+		return 0, fmt.Errorf("quality: SSIM of %dx%d and %dx%d planes: %w", x.Width, x.Height, y.Width, y.Height, ErrSizeMismatch)
 	}
 	if x.Width < MinSide || x.Height < MinSide {
-		return 0, fmt.Errorf("fidelity: SSIM of %dx%d planes: %w", x.Width, x.Height, ErrTooSmall)
+		return 0, fmt.Errorf("quality: SSIM of %dx%d planes: %w", x.Width, x.Height, ErrTooSmall)
 	}
 	if !(dataRange > 0) || math.IsInf(dataRange, 0) {
-		return 0, fmt.Errorf("fidelity: SSIM with data range %v: must be positive and finite", dataRange)
+		return 0, fmt.Errorf("quality: SSIM with data range %v: must be positive and finite", dataRange)
 	}
 	return newSSIMWork(x.Width, x.Height).ssim(x.Pix, y.Pix, dataRange), nil
 }
 
 func checkClips(op string, pred, ref *video.Clip) error {
 	if err := pred.Validate(); err != nil {
-		return fmt.Errorf("fidelity: %s prediction: %w", op, err)
+		return fmt.Errorf("quality: %s prediction: %w", op, err)
 	}
 	if err := ref.Validate(); err != nil {
-		return fmt.Errorf("fidelity: %s reference: %w", op, err)
+		return fmt.Errorf("quality: %s reference: %w", op, err)
 	}
 	if pred.Frames == 0 {
-		return fmt.Errorf("fidelity: %s of an empty clip: %w", op, ErrEmpty)
+		return fmt.Errorf("quality: %s of an empty clip: %w", op, ErrEmpty)
 	}
 	if !pred.SameSize(ref) {
-		return fmt.Errorf("fidelity: %s of %v against %v: %w", op, pred, ref, ErrSizeMismatch)
+		return fmt.Errorf("quality: %s of %v against %v: %w", op, pred, ref, ErrSizeMismatch)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package fidelity
+package quality
 
 import (
 	"encoding/json"
@@ -225,19 +225,19 @@ func TestProperties(t *testing.T) {
 			t.Errorf("PSNR(a, a) = %v, %v, want +Inf", p, pm)
 		}
 	}
-	// PSNR of the whole clip agrees with video.PSNR when every frame has the
+	// PSNR of the whole clip agrees with PooledPSNR when every frame has the
 	// same MSE; here check the per-frame definition against the pooled one.
 	one := a.Slice(0, 1)
 	per, _, err := PSNR(*one, *b.Slice(0, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pooled, err := video.PSNR(one, b.Slice(0, 1))
+	pooled, err := PooledPSNR(one, b.Slice(0, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if math.Abs(per[0]-pooled) > 1e-9 {
-		t.Errorf("one-frame PSNR %v, video.PSNR %v", per[0], pooled)
+		t.Errorf("one-frame PSNR %v, PooledPSNR %v", per[0], pooled)
 	}
 }
 

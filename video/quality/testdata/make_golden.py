@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden values for eval/fidelity, made with scikit-image.
+"""Golden values for video/quality, made with scikit-image.
 
 Run from this directory with Debian's interpreter (scikit-image 0.19.3,
 OpenCV 4.6, NumPy 1.24):

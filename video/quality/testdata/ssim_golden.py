@@ -1,5 +1,5 @@
 # Makes ssim_golden.json: the SSIM that scikit-image (0.19) computes for the deterministic clip
-# pairs of quality_test.go (goldenClip), averaged over frames. Run with Debian's python3:
+# pairs of ssim_golden_test.go (goldenClip), averaged over frames. Run with Debian's python3:
 #   /usr/bin/python3 ssim_golden.py > ssim_golden.json
 import json
 import numpy as np
