@@ -7,27 +7,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 
-	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
+	"github.com/wfm-platform/wfm/internal/testutil"
 	"github.com/wfm-platform/wfm/safetensors"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/world/synth"
 )
 
 // goBackend is the pure-Go backend of the package's external tests.
-var goBackend = sync.OnceValue(func() compute.Backend {
-	b, err := backend.NewGo()
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
+var goBackend = testutil.Backend
 
 // synthShards writes n synthetic clips of 9 frames at 32x32 (wfm synth's shards) under dir and
 // returns the folder, once per test binary run and n.

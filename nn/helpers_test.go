@@ -1,41 +1,29 @@
 package nn
 
 import (
-	"math"
 	"math/rand/v2"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
-	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/internal/testutil"
 )
 
-// testBackend is the pure-Go backend shared by the package's tests, in wfm's configuration
-// (backend.NewGo).
-var testBackend = sync.OnceValue(func() compute.Backend {
-	b, err := backend.NewGo()
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
+// testBackend, newStore, randomFloats and maxAbsDiff are the shared test helpers (internal/testutil).
+var (
+	testBackend  = testutil.Backend
+	newStore     = testutil.NewStore
+	randomFloats = testutil.RandomFloats
+	maxAbsDiff   = testutil.MaxAbsDiff
+)
 
 // modes are the two ways layers build graphs: fused kernels (inference) and decomposed (training).
 var modes = []struct {
 	name     string
 	training bool
 }{{"inference", false}, {"training", true}}
-
-// newStore returns a store with a fixed initialization seed.
-func newStore(seed int64) *model.Store {
-	s := model.NewStore()
-	s.SetParam(model.ParamInitialSeed, seed)
-	return s
-}
 
 // runGraph builds fn on store (marking the graph as training when asked), runs it on args and
 // returns its outputs as float32 slices, with their shapes.
@@ -80,15 +68,6 @@ func variableValues(t *testing.T, store *model.Store, path string) ([]float32, [
 	return tensors.MustCopyFlatData[float32](value), value.Shape().Dimensions
 }
 
-// randomFloats returns n seeded normal values.
-func randomFloats(rng *rand.Rand, n int) []float32 {
-	out := make([]float32, n)
-	for i := range out {
-		out[i] = float32(rng.NormFloat64())
-	}
-	return out
-}
-
 // randomTokens returns a [batch, seq] int32 tensor of seeded tokens in [0, vocab).
 func randomTokens(rng *rand.Rand, batch, seq, vocab int) []int32 {
 	out := make([]int32, batch*seq)
@@ -96,21 +75,4 @@ func randomTokens(rng *rand.Rand, batch, seq, vocab int) []int32 {
 		out[i] = int32(rng.IntN(vocab))
 	}
 	return out
-}
-
-// maxAbsDiff is the largest |a[i]-b[i]|; +Inf when the lengths differ or any difference is NaN,
-// so that a tolerance check `maxAbsDiff(...) > tol` fails on NaNs.
-func maxAbsDiff(a, b []float32) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	var m float64
-	for i := range a {
-		d := math.Abs(float64(a[i]) - float64(b[i]))
-		if math.IsNaN(d) {
-			return math.Inf(1)
-		}
-		m = max(m, d)
-	}
-	return m
 }

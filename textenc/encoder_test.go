@@ -3,7 +3,6 @@ package textenc
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/gomlx/gomlx/core/tensors"
 
+	"github.com/wfm-platform/wfm/internal/testutil"
 	"github.com/wfm-platform/wfm/safetensors"
 )
 
@@ -48,20 +48,8 @@ func equal(a, b []int) bool {
 	return true
 }
 
-func maxDiff(a, b []float32) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	var m float64
-	for i := range a {
-		d := math.Abs(float64(a[i]) - float64(b[i]))
-		if math.IsNaN(d) {
-			return math.Inf(1)
-		}
-		m = max(m, d)
-	}
-	return m
-}
+// maxDiff is the shared tolerance check (internal/testutil).
+var maxDiff = testutil.MaxAbsDiff
 
 // TestEncodeBatchIndependence: a text's embedding does not depend on the batch it is in (how
 // much padding it gets), and padded rows are exactly zero.

@@ -15,6 +15,8 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/wfm-platform/wfm/internal/testutil"
 )
 
 func mustPreset(t *testing.T, name string) Config {
@@ -354,16 +356,8 @@ func shapeName(dims []int) string {
 	return string(b)
 }
 
-func maxAbsDiff(a, b []float32) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	d := 0.0
-	for i := range a {
-		d = max(d, math.Abs(float64(a[i]-b[i])))
-	}
-	return d
-}
+// maxAbsDiff is the shared tolerance check (internal/testutil).
+var maxAbsDiff = testutil.MaxAbsDiff
 
 // frames returns latent frames [from, to) of a [1, T, H, W, C] tensor's flat data.
 func frames(x *tensors.Tensor, from, to int) []float32 {

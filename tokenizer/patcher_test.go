@@ -5,24 +5,16 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/wfm-platform/wfm/backend"
+
+	"github.com/wfm-platform/wfm/internal/testutil"
 )
 
-// testBackend is the pure-Go backend in wfm's configuration (backend.NewGo), shared by all the
-// tests of the package.
-var testBackend = sync.OnceValue(func() compute.Backend {
-	b, err := backend.NewGo()
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
+// testBackend is the shared pure-Go test backend (internal/testutil).
+var testBackend = testutil.Backend
 
 // runFloat builds fn once, runs it on a float32 tensor of the given dims and returns the flat
 // output with its dims.

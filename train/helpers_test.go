@@ -10,18 +10,12 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/wfm-platform/wfm/backend"
+
+	"github.com/wfm-platform/wfm/internal/testutil"
 )
 
-// goBackend returns GoMLX's pure Go backend, the one the tests run on.
-func goBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := backend.NewGo()
-	if err != nil {
-		t.Fatalf("go backend: %v", err)
-	}
-	return b
-}
+// goBackend returns the shared pure-Go test backend (internal/testutil).
+func goBackend(testing.TB) compute.Backend { return testutil.Backend() }
 
 // toyRegression returns n examples x in [-1, 1]^4 and y = sin(2 x0) + x1 * x2 - 0.5 x3^2,
 // drawn from a PCG seeded with seed.
