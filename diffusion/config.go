@@ -115,7 +115,7 @@ type Config struct {
 	Tokenizer string `json:"tokenizer,omitempty"`
 
 	// TextEncoder names the text encoder the model was trained with, as the command line gives
-	// it: "builtin" (textenc.Default), "hash" (HashEncoder), or a Hugging Face T5 folder.
+	// it: "builtin" (textenc.Default), "hash" (textenc.HashEncoder), or a Hugging Face T5 folder.
 	// Empty in models made before it was recorded, which used the hashing encoder.
 	// TextEncoderID identifies that encoder's weights (textenc.Model.ID), so that generation can
 	// tell a different encoder behind the same name.

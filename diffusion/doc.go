@@ -73,6 +73,6 @@
 // ReadShardClips reads wfm synth's shards (y4m video, JSON captions); FitBucket puts a clip in an
 // aspect-ratio bucket by area resizing and reflection padding, with a padding mask.
 // EncodeClips/DecodeLatent go through the tokenizer's Codec. TextEncoder is the text-conditioning
-// interface (the T5 encoder of package textenc implements it); HashEncoder is a small built-in
-// deterministic one.
+// interface (the T5 encoder of package textenc implements it, and so does textenc.HashEncoder, a
+// small deterministic one).
 package diffusion

@@ -16,7 +16,7 @@ import (
 const (
 	// TextEncoderBuiltin is the small T5 encoder built into wfm (textenc.Default).
 	TextEncoderBuiltin = "builtin"
-	// TextEncoderHash is the parameter-free hashing encoder ([HashEncoder]).
+	// TextEncoderHash is the parameter-free hashing encoder ([textenc.HashEncoder]).
 	TextEncoderHash = "hash"
 )
 
@@ -45,7 +45,7 @@ func OpenTextEncoder(b compute.Backend, spec string, cfg Config, cacheDir string
 	case "":
 		return nil, optionErrorf("TextEncoder", "TextEncoder is empty: want builtin, hash or a T5 folder")
 	case TextEncoderHash:
-		enc, err := NewHashEncoder(cfg.ContextDim, cfg.ContextLen)
+		enc, err := textenc.NewHashEncoder(cfg.ContextDim, cfg.ContextLen)
 		if err != nil {
 			return nil, err
 		}

@@ -100,7 +100,7 @@ Running the command again resumes from the newest checkpoint in --out.`,
 				return err
 			}
 			r := trainTextencResult{Backend: choice, Steps: res.Step, ResumedFrom: res.ResumedFrom, FinalLoss: res.Loss,
-				UniformLoss: logf(cfg.VocabSize), HeldOutAcc: acc, Params: cfg.Params(),
+				UniformLoss: uniformLoss(cfg.VocabSize), HeldOutAcc: acc, Params: cfg.Params(),
 				TrainSeconds: res.Elapsed.Seconds(), Export: export, Checkpoint: res.Checkpoint, MetricsPath: res.MetricsPath}
 			return printResult(cmd.OutOrStdout(), r, func(w io.Writer) error {
 				p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
@@ -131,4 +131,6 @@ Running the command again resumes from the newest checkpoint in --out.`,
 	trainCmd.AddCommand(cmd)
 }
 
-func logf(n int) float64 { return math.Log(float64(n)) }
+// uniformLoss is the cross-entropy (nats) of a uniform guess among vocab tokens: the loss of
+// knowing nothing.
+func uniformLoss(vocab int) float64 { return math.Log(float64(vocab)) }
