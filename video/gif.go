@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"image/gif"
 	"io"
@@ -18,6 +19,7 @@ import (
 // GIF (GIF89a specification, CompuServe 1990) stores paletted frames with a per-frame delay in
 // hundredths of a second. Writing uses one global palette of up to 256 colours made by median
 // cut over pixels sampled from every frame, and Floyd-Steinberg error diffusion (image/draw).
+// With Options.GIFDelta, frames after the first hold only what changed (see deltaFrames).
 //
 // Delays: frame i gets round((i+1)*100/fps) - round(i*100/fps) hundredths, so the total
 // duration is exact even when 100/fps is not a whole number. Browsers show delays under 2
@@ -58,8 +60,11 @@ func EncodeGIF(w io.Writer, clip *Clip, opts Options) error {
 	if colors < 2 || colors > 256 {
 		return fmt.Errorf("video: gif: palette of %d colours, want 2..256", colors)
 	}
+	if opts.GIFDelta {
+		colors-- // the last entry is the transparent one
+	}
 	palette := medianCut(paletteSamples(clip), colors)
-	if len(palette) < 2 {
+	if len(palette) < 2 && !opts.GIFDelta {
 		// One-colour clips still need a valid two-entry table; the second entry is unused.
 		palette = append(palette, palette[0])
 	}
@@ -86,7 +91,72 @@ func EncodeGIF(w io.Writer, clip *Clip, opts Options) error {
 		g.Image[t] = pm
 		return nil
 	})
+	if opts.GIFDelta && clip.Frames > 0 {
+		deltaFrames(g, palette)
+	}
 	return gif.EncodeAll(w, g)
+}
+
+// deltaFrames rewrites the full frames of g, all quantised to palette (which has no transparent
+// entry), so that every frame after the first is the bounding rectangle of the pixels whose
+// index changed, with the pixels inside it that did not change set to a transparent entry
+// appended to the palette (the colour.RGBA zero value, which image/gif writes as the
+// transparent index), and disposal none. A frame identical to the one before is dropped and its
+// delay added to the frame shown before it.
+func deltaFrames(g *gif.GIF, palette color.Palette) {
+	pal := append(palette[:len(palette):len(palette)], color.RGBA{})
+	transparent := uint8(len(pal) - 1)
+	full := g.Image
+	images := []*image.Paletted{full[0]}
+	delays := []int{g.Delay[0]}
+	full[0].Palette = pal
+	for t := 1; t < len(full); t++ {
+		prev, cur := full[t-1].Pix, full[t].Pix
+		rect := changedRect(prev, cur, g.Config.Width, g.Config.Height)
+		if rect.Empty() {
+			delays[len(delays)-1] += g.Delay[t]
+			continue
+		}
+		img := image.NewPaletted(rect, pal)
+		for y := rect.Min.Y; y < rect.Max.Y; y++ {
+			row := img.Pix[(y-rect.Min.Y)*img.Stride:]
+			for x := rect.Min.X; x < rect.Max.X; x++ {
+				i := y*g.Config.Width + x
+				v := cur[i]
+				if v == prev[i] {
+					v = transparent
+				}
+				row[x-rect.Min.X] = v
+			}
+		}
+		images = append(images, img)
+		delays = append(delays, g.Delay[t])
+	}
+	g.Image, g.Delay = images, delays
+	g.Disposal = make([]byte, len(images))
+	for i := range g.Disposal {
+		g.Disposal[i] = gif.DisposalNone
+	}
+	g.Config.ColorModel = pal
+}
+
+// changedRect is the bounding rectangle of the pixels whose index differs between two frames
+// of width x height indices; empty when none does.
+func changedRect(a, b []uint8, width, height int) image.Rectangle {
+	r := image.Rectangle{Min: image.Pt(width, height)}
+	for y := range height {
+		row := y * width
+		for x := range width {
+			if a[row+x] != b[row+x] {
+				r.Min.X, r.Max.X = min(r.Min.X, x), max(r.Max.X, x+1)
+				r.Min.Y, r.Max.Y = min(r.Min.Y, y), max(r.Max.Y, y+1)
+			}
+		}
+	}
+	if r.Max.X == 0 {
+		return image.Rectangle{}
+	}
+	return r
 }
 
 func writeGIF(path string, clip *Clip, opts Options) error {

@@ -238,3 +238,55 @@ func TestGIFErrors(t *testing.T) {
 	_, err := Read(t.Context(), filepath.Join(dir, "missing.gif"), Options{})
 	assertFormatError(t, err, os.ErrNotExist, "missing.gif")
 }
+
+// TestGIFDeltaExact: with GIFDelta, frames after the first hold only the changed rectangle,
+// repeated frames merge their delays, and the file still decodes to the clip exactly.
+func TestGIFDeltaExact(t *testing.T) {
+	c, err := NewClip(7, 12, 12, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f := range 6 { // a 3x3 square moving one pixel right per frame over two colours
+		for y := range 12 {
+			for x := range 12 {
+				r, g, b := uint8(30), uint8(60), uint8(90)
+				if y >= 6 {
+					r, g, b = 90, 90, 90
+				}
+				if x >= f && x < f+3 && y >= 2 && y < 5 {
+					r, g, b = 200, 40, 40
+				}
+				c.Set(f, y, x, r, g, b)
+			}
+		}
+	}
+	copy(c.Frame(6), c.Frame(5)) // two identical frames at the end
+	for _, opts := range []Options{{GIFDelta: true, GIFNoDither: true}, {GIFDelta: true}, {GIFDelta: true, GIFColors: 4}} {
+		var buf bytes.Buffer
+		if err := EncodeGIF(&buf, c, opts); err != nil {
+			t.Fatal(err)
+		}
+		g, err := gif.DecodeAll(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g.Image) != 6 || g.Delay[5] != 20 {
+			t.Fatalf("%+v: %d GIF frames, last delay %d; want 6 and 20", opts, len(g.Image), g.Delay[5])
+		}
+		if r := g.Image[1].Bounds(); r != image.Rect(0, 2, 4, 5) {
+			t.Errorf("%+v: frame 1 covers %v, want only the changed pixels (0,2)-(4,5)", opts, r)
+		}
+		d, err := DecodeGIF(buf.Bytes(), "delta.gif", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Frames != 6 || !bytes.Equal(d.Frame(5), c.Frame(5)) || !bytes.Equal(d.Frame(0), c.Frame(0)) {
+			t.Fatalf("%+v: decoded %v differs from the clip", opts, d)
+		}
+		for f := range 6 {
+			if !bytes.Equal(d.Frame(f), c.Frame(f)) {
+				t.Errorf("%+v: decoded frame %d differs", opts, f)
+			}
+		}
+	}
+}

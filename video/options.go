@@ -130,6 +130,12 @@ type Options struct {
 	GIFColors int
 	// GIFNoDither turns Floyd-Steinberg dithering off (nearest palette colour instead).
 	GIFNoDither bool
+	// GIFDelta writes every GIF frame after the first as only the rectangle of pixels whose
+	// palette index changed, with unchanged pixels transparent (GIF89a positioned frames,
+	// disposal none), and merges the delays of repeated frames. Clips with a static camera and
+	// background become several times smaller; with GIFNoDither an unchanged pixel always keeps
+	// its index. One palette entry is the transparent one, so at most 255 colours are used.
+	GIFDelta bool
 
 	// FFmpeg and FFprobe are the tool binaries; default "ffmpeg" and "ffprobe" on PATH.
 	FFmpeg  string

@@ -85,10 +85,12 @@ func PNG(caption string, img image.Image) (*Figure, error) {
 }
 
 // GIF encodes a clip as an embedded looping animation, shown scale times its size with
-// nearest-neighbour sampling.
+// nearest-neighbour sampling. It is video's GIF writer with delta frames and no dithering
+// (video.Options GIFDelta and GIFNoDither): the synthetic scenes have static cameras and
+// backgrounds, so frames that hold only what changed make the page several times smaller.
 func GIF(caption string, c *video.Clip, scale int) (*Figure, error) {
 	var b bytes.Buffer
-	if err := encodeDeltaGIF(&b, c); err != nil {
+	if err := video.EncodeGIF(&b, c, video.Options{GIFDelta: true, GIFNoDither: true}); err != nil {
 		return nil, fmt.Errorf("report: animation %q: %w", caption, err)
 	}
 	return &Figure{Caption: caption, MIME: "image/gif", Data: b.Bytes(), Width: c.Width * max(1, scale), Pixelated: true}, nil

@@ -46,11 +46,11 @@ func TestDeltaGIFExact(t *testing.T) {
 	c2, _ := video.NewClip(7, 12, 12, 10)
 	copy(c2.Pix, c.Pix)
 	copy(c2.Frame(6), c.Frame(5))
-	var b bytes.Buffer
-	if err := encodeDeltaGIF(&b, c2); err != nil {
+	fig, err := GIF("square", c2, 1)
+	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := gif.DecodeAll(&b)
+	g, err := gif.DecodeAll(bytes.NewReader(fig.Data))
 	if err != nil {
 		t.Fatal(err)
 	}
