@@ -14,7 +14,8 @@
 // layer, so that models (tokenizer) can use them without importing eval.
 //
 // The metrics and the figures they are compared with are those of the Cosmos
-// world-model report (see ../shared/REFERENCE.md section 6). Reference
+// world-model report (Cosmos World Foundation Model Platform for Physical AI,
+// arXiv:2501.03575: 3-D consistency and physical alignment). Reference
 // implementations used to check them (scikit-image, OpenCV) appear only in
 // the scripts under each package's testdata, never at run time.
 package eval

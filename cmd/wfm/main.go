@@ -1,6 +1,8 @@
 // Command wfm is the world-foundation-model platform's command line: one binary, one file per
-// subcommand in this folder. Subcommands stay thin: they parse flags, call the packages that do
-// the work, and print results (as text, or as JSON with --json).
+// subcommand in this folder. A subcommand parses flags, calls the package that does the work
+// (worldgen, diffusion, tokenizer, curate, eval/..., guardrail, world/synth, ...) and
+// prints the result (as text, or as JSON with --json); pipelines belong in those packages, so
+// that a Go program can do what a subcommand does without this binary.
 //
 // Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.
 package main
@@ -38,8 +40,8 @@ var global struct {
 var rootCmd = &cobra.Command{
 	Use:   "wfm",
 	Short: "wfm: world foundation models for physical AI",
-	Long: `wfm trains, runs and measures world foundation models: video tokenizers, diffusion and
-autoregressive world models, guardrails, data curation and benchmarks, on CPU or GPU.
+	Long: `wfm trains, runs and measures world foundation models: video tokenizers, diffusion world
+models, text encoders, guardrails, data curation and benchmarks, on CPU or GPU.
 
 The compute backend is chosen with --backend (or $WFM_BACKEND): auto picks CUDA when an NVIDIA
 device and a PJRT CUDA plugin are present, else the pure-Go backend. Run 'wfm doctor' to see what
