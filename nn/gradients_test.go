@@ -3,6 +3,9 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
@@ -45,8 +48,8 @@ func attentionLoss(scope *model.Scope, x, w, c *graph.Node) *graph.Node {
 	return graph.ReduceAllSum(graph.Mul(graph.Reshape(out, b, s, d), c))
 }
 
-// TestGradientsMatchFiniteDifferences checks the gradients of attentionLoss (through the DotGeneral
-// gradient registered in gradients.go) against central differences, in float64.
+// TestGradientsMatchFiniteDifferences checks the gradients of attentionLoss (through GoMLX's DotGeneral
+// gradient and BatchMatMul's own, gradients.go) against central differences, in float64.
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	const b, s, d = 2, 3, 4
 	rng := rand.New(rand.NewPCG(12, 13))
@@ -205,3 +208,48 @@ func dotGenerals(n *graph.Node) []*graph.Node {
 	walk(n)
 	return out
 }
+
+// TestBatchMatMulGradientIsLocal checks that only BatchMatMul's own small products carry the
+// row-major gradient: a DotGeneral built directly, even in the same form, keeps GoMLX's rule.
+func TestBatchMatMulGradientIsLocal(t *testing.T) {
+	g := graph.NewGraph(testBackend(), "local")
+	defer g.Finalize()
+	l := graph.Parameter(g, "l", shapes.Make(dtypes.Float32, 2, 3, 4))
+	r := graph.Parameter(g, "r", shapes.Make(dtypes.Float32, 2, 4, 5))
+	if BatchMatMul(l, r).CustomGradient() == nil {
+		t.Error("BatchMatMul's product has no gradient of its own")
+	}
+	if graph.DotGeneral(l, []int{2}, []int{0}, r, []int{1}, []int{0}).CustomGradient() != nil {
+		t.Error("a plain DotGeneral got a custom gradient")
+	}
+}
+
+// transposePermutationRE reads the permutation from a Transpose node's description, e.g.
+// "Node #12 Transpose(x=[#11], permutation=[0 1]) -> ...".
+var transposePermutationRE = regexp.MustCompile(`\bTranspose\(x=\[#\d+\], permutation=\[([0-9 ]*)\]\)`)
+
+// isIdentityTranspose reports whether n is a Transpose whose permutation keeps every axis in place.
+func isIdentityTranspose(n *graph.Node) bool {
+	if n.Type() != graph.NodeTypeTranspose {
+		return false
+	}
+	m := transposePermutationRE.FindStringSubmatch(n.String())
+	if m == nil {
+		return false
+	}
+	axes := strings.Fields(m[1])
+	if len(axes) != n.Rank() {
+		return false
+	}
+	for i, field := range axes {
+		if axis, err := strconv.Atoi(field); err != nil || axis != i {
+			return false
+		}
+	}
+	return true
+}
+
+// rowMajorBatchDotRE matches a DotGeneral in BatchMatMul's form, [B, N, K]·[B, K, M] with default
+// precision.
+var rowMajorBatchDotRE = regexp.MustCompile(`\bDotGeneral\(lhs=\[#\d+\], lhsContractingAxes=\[2\], lhsBatchAxes=\[0\], ` +
+	`rhs=\[#\d+\], rhsContractingAxes=\[1\], rhsBatchAxes=\[0\], config=\{AccumulatorDType:InvalidDType OutputDType:InvalidDType\}\)`)
