@@ -50,11 +50,12 @@
 // intermediate values the backward pass needs, so a fused kernel in a training graph would run in
 // addition to that copy. Both forms compute the same function (the tests check it).
 //
-// Importing the package also replaces GoMLX's DotGeneral gradient with one that skips identity
-// transposes (GoMLX v0.28.8 appends one to nearly every matmul gradient and the Go backend copies
-// the tensor for it); the gradients are the same tensors. The gradient of a small [BatchMatMul]
-// is two more BatchMatMuls, so that attention's products stay in the layout the Go backend's
-// small-matrix kernel is fast in (about 12x on attention-sized products). See gradients.go.
+// Importing the package changes nothing process-wide (GoMLX's gradient registry included). The
+// gradient of a small [BatchMatMul] is two more BatchMatMuls, so that attention's products stay
+// in the layout the Go backend's small-matrix kernel is fast in (about 12x on attention-sized
+// products): BatchMatMul sets it on the product it builds, and on no other node (see
+// gradients.go). GoMLX's own DotGeneral gradient, in wfm's copy (third_party/gomlx, patch 5),
+// skips the identity transposes it used to append to nearly every matmul gradient.
 //
 // # FLOPs
 //
