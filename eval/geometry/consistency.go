@@ -223,7 +223,7 @@ func measurePair(a, b *Features, K *Intrinsics, mo MatchOptions, ro RANSACOption
 			// Refinement keeps the direction of t up to sign; keep the sign
 			// that puts more points in front of both cameras.
 			front = FrontFraction(pose, *K, *K, x1, x2, inl)
-			flip := Pose{R: pose.R, T: Vec3{-pose.T[0], -pose.T[1], -pose.T[2]}}
+			flip := Pose{R: pose.R, T: Vec3{X: -pose.T.X, Y: -pose.T.Y, Z: -pose.T.Z}}
 			if ff := FrontFraction(flip, *K, *K, x1, x2, inl); ff > front {
 				pose, front = flip, ff
 			}
@@ -244,7 +244,7 @@ func measurePair(a, b *Features, K *Intrinsics, mo MatchOptions, ro RANSACOption
 	}
 	if truth != nil && p.Pose != nil {
 		p.RotationErrorDeg = RotationErrorDeg(p.Pose.R, truth.R)
-		tn := math.Sqrt(truth.T[0]*truth.T[0] + truth.T[1]*truth.T[1] + truth.T[2]*truth.T[2])
+		tn := truth.T.Norm()
 		if tn > 1e-9 {
 			p.TranslationErrorDeg = DirectionErrorDeg(p.Pose.T, truth.T)
 		}

@@ -7,16 +7,18 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/wfm-platform/wfm/geom3"
 )
 
 // Point is an image point in pixels (pixel centres at integers).
 type Point struct{ X, Y float64 }
 
-// Mat3 is a 3x3 matrix, row-major: m[row][col].
-type Mat3 [3][3]float64
+// Mat3 is a 3x3 matrix, row-major: m[row][col] (package geom3's matrix).
+type Mat3 = geom3.Mat3
 
-// Vec3 is a 3-vector.
-type Vec3 [3]float64
+// Vec3 is a 3-vector (package geom3's vector).
+type Vec3 = geom3.Vec3
 
 // ErrTooFewPoints is returned when an estimate needs more correspondences.
 var ErrTooFewPoints = errors.New("too few correspondences")
@@ -25,66 +27,7 @@ var ErrTooFewPoints = errors.New("too few correspondences")
 // matrix (e.g. all points identical or collinear, or no RANSAC sample works).
 var ErrDegenerate = errors.New("degenerate configuration")
 
-// Mul returns m*n.
-func (m Mat3) Mul(n Mat3) Mat3 {
-	var r Mat3
-	for i := range 3 {
-		for j := range 3 {
-			r[i][j] = m[i][0]*n[0][j] + m[i][1]*n[1][j] + m[i][2]*n[2][j]
-		}
-	}
-	return r
-}
-
-// T returns the transpose of m.
-func (m Mat3) T() Mat3 {
-	var r Mat3
-	for i := range 3 {
-		for j := range 3 {
-			r[i][j] = m[j][i]
-		}
-	}
-	return r
-}
-
-// MulVec returns m*v.
-func (m Mat3) MulVec(v Vec3) Vec3 {
-	return Vec3{
-		m[0][0]*v[0] + m[0][1]*v[1] + m[0][2]*v[2],
-		m[1][0]*v[0] + m[1][1]*v[1] + m[1][2]*v[2],
-		m[2][0]*v[0] + m[2][1]*v[1] + m[2][2]*v[2],
-	}
-}
-
-// Det returns the determinant of m.
-func (m Mat3) Det() float64 {
-	return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) -
-		m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
-		m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
-}
-
-// Norm returns the Frobenius norm of m.
-func (m Mat3) Norm() float64 {
-	var s float64
-	for i := range 3 {
-		for j := range 3 {
-			s += m[i][j] * m[i][j]
-		}
-	}
-	return math.Sqrt(s)
-}
-
-// Scale returns a*m.
-func (m Mat3) Scale(a float64) Mat3 {
-	for i := range 3 {
-		for j := range 3 {
-			m[i][j] *= a
-		}
-	}
-	return m
-}
-
-func (m Mat3) dense() *mat.Dense {
+func dense(m Mat3) *mat.Dense {
 	return mat.NewDense(3, 3, []float64{m[0][0], m[0][1], m[0][2], m[1][0], m[1][1], m[1][2], m[2][0], m[2][1], m[2][2]})
 }
 
@@ -101,7 +44,7 @@ func mat3Of(d mat.Matrix) Mat3 {
 // svd3 returns U, the singular values (descending) and V of m.
 func svd3(m Mat3) (u Mat3, s [3]float64, v Mat3, ok bool) {
 	var d mat.SVD
-	if !d.Factorize(m.dense(), mat.SVDFull) {
+	if !d.Factorize(dense(m), mat.SVDFull) {
 		return u, s, v, false
 	}
 	var du, dv mat.Dense

@@ -1,6 +1,7 @@
 package geometry
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -14,14 +15,14 @@ import (
 // points is replaced by random outliers (outlier[i] says which).
 func twoView(rng *rand.Rand, k Intrinsics, rel Pose, n int, noise, outliers float64) (x1, x2 []Point, outlier []bool) {
 	for len(x1) < n {
-		X := Vec3{rng.Float64()*4 - 2, rng.Float64()*3 - 1.5, 4 + rng.Float64()*5}
+		X := Vec3{X: rng.Float64()*4 - 2, Y: rng.Float64()*3 - 1.5, Z: 4 + rng.Float64()*5}
 		Y := rel.R.MulVec(X)
-		Y = Vec3{Y[0] + rel.T[0], Y[1] + rel.T[1], Y[2] + rel.T[2]}
-		if Y[2] <= 0.1 {
+		Y = Vec3{X: Y.X + rel.T.X, Y: Y.Y + rel.T.Y, Z: Y.Z + rel.T.Z}
+		if Y.Z <= 0.1 {
 			continue
 		}
-		p1 := Point{k.Fx*X[0]/X[2] + k.Cx + noise*rng.NormFloat64(), k.Fy*X[1]/X[2] + k.Cy + noise*rng.NormFloat64()}
-		p2 := Point{k.Fx*Y[0]/Y[2] + k.Cx + noise*rng.NormFloat64(), k.Fy*Y[1]/Y[2] + k.Cy + noise*rng.NormFloat64()}
+		p1 := Point{k.Fx*X.X/X.Z + k.Cx + noise*rng.NormFloat64(), k.Fy*X.Y/X.Z + k.Cy + noise*rng.NormFloat64()}
+		p2 := Point{k.Fx*Y.X/Y.Z + k.Cx + noise*rng.NormFloat64(), k.Fy*Y.Y/Y.Z + k.Cy + noise*rng.NormFloat64()}
 		out := rng.Float64() < outliers
 		if out {
 			p2 = Point{rng.Float64() * 2 * k.Cx, rng.Float64() * 2 * k.Cy}
@@ -34,7 +35,7 @@ func twoView(rng *rand.Rand, k Intrinsics, rel Pose, n int, noise, outliers floa
 var testK = Intrinsics{Fx: 300, Fy: 300, Cx: 159.5, Cy: 119.5}
 
 func testMotion() Pose {
-	return Pose{R: rodrigues(Vec3{0.02, -0.1, 0.01}), T: Vec3{0.5, 0.05, 0.1}}
+	return Pose{R: rodrigues(Vec3{X: 0.02, Y: -0.1, Z: 0.01}), T: Vec3{X: 0.5, Y: 0.05, Z: 0.1}}
 }
 
 func trueF(k Intrinsics, p Pose) Mat3 {
@@ -276,4 +277,17 @@ func FuzzDetect(f *testing.F) {
 		}
 		MatchDescriptors(fe.Descriptors, fe.Descriptors, DefaultMatchOptions())
 	})
+}
+
+// A pose keeps its JSON form: R rows and T as an array.
+func TestPoseJSON(t *testing.T) {
+	p := Pose{R: Mat3{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, T: Vec3{X: 0.5, Y: -1, Z: 2}}
+	b, err := json.Marshal(p)
+	if err != nil || string(b) != `{"R":[[1,0,0],[0,1,0],[0,0,1]],"T":[0.5,-1,2]}` {
+		t.Fatalf("JSON %s, %v", b, err)
+	}
+	var back Pose
+	if err := json.Unmarshal(b, &back); err != nil || back != p {
+		t.Errorf("round trip %+v, %v", back, err)
+	}
 }

@@ -73,3 +73,24 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		PoseSuccessRate float64  `json:"pose_success_rate"`
 	}{s.Clips, nullable(s.MedianSampson), s.PoseSuccessRate})
 }
+
+// poseJSON is how a Pose is written: T as a three-number array.
+type poseJSON struct {
+	R Mat3
+	T [3]float64
+}
+
+// MarshalJSON writes the pose as {"R": [[...], [...], [...]], "T": [x, y, z]}.
+func (p Pose) MarshalJSON() ([]byte, error) {
+	return json.Marshal(poseJSON{p.R, [3]float64{p.T.X, p.T.Y, p.T.Z}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (p *Pose) UnmarshalJSON(data []byte) error {
+	var v poseJSON
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*p = Pose{R: v.R, T: Vec3{X: v.T[0], Y: v.T[1], Z: v.T[2]}}
+	return nil
+}

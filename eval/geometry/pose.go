@@ -44,7 +44,7 @@ type Pose struct {
 func RelativePose(p1, p2 Pose) Pose {
 	r := p2.R.Mul(p1.R.T())
 	rt := r.MulVec(p1.T)
-	return Pose{R: r, T: Vec3{p2.T[0] - rt[0], p2.T[1] - rt[1], p2.T[2] - rt[2]}}
+	return Pose{R: r, T: p2.T.Sub(rt)}
 }
 
 // EssentialFromFundamental returns E = K2' F K1 projected onto the essential
@@ -87,8 +87,8 @@ func DecomposeEssential(E Mat3) ([4]Pose, error) {
 	w := Mat3{{0, -1, 0}, {1, 0, 0}, {0, 0, 1}}
 	ra := u.Mul(w).Mul(v.T())
 	rb := u.Mul(w.T()).Mul(v.T())
-	t := Vec3{u[0][2], u[1][2], u[2][2]}
-	nt := Vec3{-t[0], -t[1], -t[2]}
+	t := Vec3{X: u[0][2], Y: u[1][2], Z: u[2][2]}
+	nt := Vec3{X: -t.X, Y: -t.Y, Z: -t.Z}
 	return [4]Pose{{ra, t}, {ra, nt}, {rb, t}, {rb, nt}}, nil
 }
 
@@ -98,14 +98,11 @@ func DecomposeEssential(E Mat3) ([4]Pose, error) {
 // section 12.1), and false when the rays are parallel. The point then lies at
 // camera-1 depth d1 and camera-2 depth d2.
 func depths(p Pose, n1, n2 Point) (float64, float64, bool) {
-	a := p.R.MulVec(Vec3{n1.X, n1.Y, 1})
-	b := Vec3{n2.X, n2.Y, 1}
+	a := p.R.MulVec(Vec3{X: n1.X, Y: n1.Y, Z: 1})
+	b := Vec3{X: n2.X, Y: n2.Y, Z: 1}
 	// Normal equations of [a, -b] [d1 d2]' = -t.
-	aa := a[0]*a[0] + a[1]*a[1] + a[2]*a[2]
-	bb := b[0]*b[0] + b[1]*b[1] + b[2]*b[2]
-	ab := a[0]*b[0] + a[1]*b[1] + a[2]*b[2]
-	at := a[0]*p.T[0] + a[1]*p.T[1] + a[2]*p.T[2]
-	bt := b[0]*p.T[0] + b[1]*p.T[1] + b[2]*p.T[2]
+	aa, bb, ab := a.Dot(a), b.Dot(b), a.Dot(b)
+	at, bt := a.Dot(p.T), b.Dot(p.T)
 	det := aa*bb - ab*ab
 	if det <= 1e-12*aa*bb {
 		return 0, 0, false
@@ -182,11 +179,10 @@ func RotationErrorDeg(ra, rb Mat3) float64 {
 // DirectionErrorDeg is the angle between vectors a and b in degrees, NaN when
 // either is zero.
 func DirectionErrorDeg(a, b Vec3) float64 {
-	na := math.Sqrt(a[0]*a[0] + a[1]*a[1] + a[2]*a[2])
-	nb := math.Sqrt(b[0]*b[0] + b[1]*b[1] + b[2]*b[2])
+	na, nb := a.Norm(), b.Norm()
 	if na == 0 || nb == 0 {
 		return math.NaN()
 	}
-	c := (a[0]*b[0] + a[1]*b[1] + a[2]*b[2]) / (na * nb)
+	c := a.Dot(b) / (na * nb)
 	return math.Acos(min(max(c, -1), 1)) * 180 / math.Pi
 }

@@ -4,23 +4,20 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/wfm-platform/wfm/geom3"
 )
 
-// skew returns [t]x, the matrix of the cross product with t.
-func skew(t Vec3) Mat3 {
-	return Mat3{{0, -t[2], t[1]}, {t[2], 0, -t[0]}, {-t[1], t[0], 0}}
-}
-
 // EssentialFromPose returns E = [t]x R.
-func EssentialFromPose(p Pose) Mat3 { return skew(p.T).Mul(p.R) }
+func EssentialFromPose(p Pose) Mat3 { return geom3.Skew(p.T).Mul(p.R) }
 
 // rodrigues returns the rotation by |w| radians about w (Rodrigues' formula).
 func rodrigues(w Vec3) Mat3 {
-	th := math.Sqrt(w[0]*w[0] + w[1]*w[1] + w[2]*w[2])
+	th := w.Norm()
 	if th < 1e-15 {
-		return Mat3{{1, -w[2], w[1]}, {w[2], 1, -w[0]}, {-w[1], w[0], 1}}
+		return Mat3{{1, -w.Z, w.Y}, {w.Z, 1, -w.X}, {-w.Y, w.X, 1}}
 	}
-	k := skew(Vec3{w[0] / th, w[1] / th, w[2] / th})
+	k := geom3.Skew(Vec3{X: w.X / th, Y: w.Y / th, Z: w.Z / th})
 	k2 := k.Mul(k)
 	var r Mat3
 	s, c := math.Sin(th), 1-math.Cos(th)
@@ -65,12 +62,10 @@ func RefinePose(p Pose, k1, k2 Intrinsics, x1, x2 []Point, inliers []bool) Pose 
 	// apply moves pose q by the parameter vector d.
 	apply := func(q Pose, d [5]float64) Pose {
 		b1, b2 := tangentBasis(q.T)
-		t := Vec3{}
-		for j := range 3 {
-			t[j] = q.T[j] + d[3]*b1[j] + d[4]*b2[j]
-		}
-		n := math.Sqrt(t[0]*t[0] + t[1]*t[1] + t[2]*t[2])
-		return Pose{R: rodrigues(Vec3{d[0], d[1], d[2]}).Mul(q.R), T: Vec3{t[0] / n, t[1] / n, t[2] / n}}
+		t := Vec3{X: q.T.X + d[3]*b1.X + d[4]*b2.X, Y: q.T.Y + d[3]*b1.Y + d[4]*b2.Y, Z: q.T.Z + d[3]*b1.Z + d[4]*b2.Z}
+
+		n := t.Norm()
+		return Pose{R: rodrigues(Vec3{X: d[0], Y: d[1], Z: d[2]}).Mul(q.R), T: Vec3{X: t.X / n, Y: t.Y / n, Z: t.Z / n}}
 	}
 	cost := residuals(p, res)
 	lambda := 1e-3
@@ -131,22 +126,18 @@ func RefinePose(p Pose, k1, k2 Intrinsics, x1, x2 []Point, inliers []bool) Pose 
 // tangentBasis returns two unit vectors orthogonal to t and to each other.
 func tangentBasis(t Vec3) (Vec3, Vec3) {
 	// Cross t with the axis it is least aligned with.
-	ax := Vec3{1, 0, 0}
-	if math.Abs(t[1]) < math.Abs(t[0]) && math.Abs(t[1]) <= math.Abs(t[2]) {
-		ax = Vec3{0, 1, 0}
-	} else if math.Abs(t[2]) < math.Abs(t[0]) {
-		ax = Vec3{0, 0, 1}
+	ax := Vec3{X: 1}
+	if math.Abs(t.Y) < math.Abs(t.X) && math.Abs(t.Y) <= math.Abs(t.Z) {
+		ax = Vec3{Y: 1}
+	} else if math.Abs(t.Z) < math.Abs(t.X) {
+		ax = Vec3{Z: 1}
 	}
-	b1 := cross(t, ax)
-	n := math.Sqrt(b1[0]*b1[0] + b1[1]*b1[1] + b1[2]*b1[2])
-	b1 = Vec3{b1[0] / n, b1[1] / n, b1[2] / n}
-	b2 := cross(t, b1)
-	n = math.Sqrt(b2[0]*b2[0] + b2[1]*b2[1] + b2[2]*b2[2])
-	return b1, Vec3{b2[0] / n, b2[1] / n, b2[2] / n}
-}
-
-func cross(a, b Vec3) Vec3 {
-	return Vec3{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
+	b1 := t.Cross(ax)
+	n := b1.Norm()
+	b1 = Vec3{X: b1.X / n, Y: b1.Y / n, Z: b1.Z / n}
+	b2 := t.Cross(b1)
+	n = b2.Norm()
+	return b1, Vec3{X: b2.X / n, Y: b2.Y / n, Z: b2.Z / n}
 }
 
 // sampsonSigned is the Sampson distance with the sign of x2' F x1, so that

@@ -10,7 +10,7 @@ func IntrinsicsFromScene3D(k scene3d.Intrinsics) Intrinsics {
 
 // PoseFromScene3D converts a world-to-camera pose of world/scene3d.
 func PoseFromScene3D(p scene3d.Pose) Pose {
-	return Pose{R: Mat3(p.R), T: Vec3{p.T.X, p.T.Y, p.T.Z}}
+	return Pose{R: p.R, T: p.T}
 }
 
 // PosesFromTruth returns the world-to-camera pose of every frame of a

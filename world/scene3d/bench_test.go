@@ -15,7 +15,7 @@ func benchmarkRender(b *testing.B, w, h, ss int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := LookAt(Vec3{0, 1.8, 5}, Vec3{0, 0.4, 0}, Vec3{0, 1, 0})
+	p, err := LookAt(Vec3{X: 0, Y: 1.8, Z: 5}, Vec3{X: 0, Y: 0.4, Z: 0}, Vec3{X: 0, Y: 1, Z: 0})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package scene3d
 
 import (
 	"math"
+
+	"github.com/wfm-platform/wfm/geom3"
 )
 
 // Limits on camera arguments. MaxSide bounds each image side so that buffers stay
@@ -107,10 +109,10 @@ func (p Pose) Center() Vec3 { return p.R.TMulVec(p.T).Scale(-1) }
 
 // Validate checks that R is a rotation (R^T R = I and det R = 1 within 1e-6) and T is finite.
 func (p Pose) Validate() error {
-	if !p.R.isRotation(rotTol) {
+	if !p.R.IsRotation(rotTol) {
 		return paramErr("Pose", "R", p.R, "must be a rotation matrix (R^T R = I, det R = 1)")
 	}
-	if !p.T.finite() {
+	if !p.T.IsFinite() {
 		return paramErr("Pose", "t", p.T, "must be finite")
 	}
 	return nil
@@ -119,7 +121,7 @@ func (p Pose) Validate() error {
 // LookAt returns the pose of a camera at eye looking at target, rolled so that the world
 // direction up appears upwards in the image (camera -Y). The world's usual up is +Y.
 func LookAt(eye, target, up Vec3) (Pose, error) {
-	if !eye.finite() || !target.finite() || !up.finite() {
+	if !eye.IsFinite() || !target.IsFinite() || !up.IsFinite() {
 		return Pose{}, paramErr("LookAt", "eye/target/up", [3]Vec3{eye, target, up}, "must be finite")
 	}
 	fwd := target.Sub(eye)
@@ -150,6 +152,6 @@ func LookAt(eye, target, up Vec3) (Pose, error) {
 func Fundamental(k1 Intrinsics, p1 Pose, k2 Intrinsics, p2 Pose) Mat3 {
 	r := p2.R.Mul(p1.R.T())
 	t := p2.T.Sub(r.MulVec(p1.T))
-	e := skew(t).Mul(r)
+	e := geom3.Skew(t).Mul(r)
 	return k2.inverse().T().Mul(e).Mul(k1.inverse())
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"github.com/wfm-platform/wfm/geom3"
 )
 
 func TestNewIntrinsics(t *testing.T) {
@@ -20,11 +22,11 @@ func TestNewIntrinsics(t *testing.T) {
 	}
 	// The left edge of pixel 0 (image x = -0.5) and the right edge of pixel 63 (x = 63.5)
 	// are on the 45-degree rays.
-	id := Pose{R: Identity3()}
-	if u, _, _ := k.Project(id, Vec3{-1, 0, 1}); math.Abs(u+0.5) > 1e-9 {
+	id := Pose{R: geom3.Identity()}
+	if u, _, _ := k.Project(id, Vec3{X: -1, Y: 0, Z: 1}); math.Abs(u+0.5) > 1e-9 {
 		t.Errorf("left edge projects to u=%v, want -0.5", u)
 	}
-	if u, _, _ := k.Project(id, Vec3{1, 0, 1}); math.Abs(u-63.5) > 1e-9 {
+	if u, _, _ := k.Project(id, Vec3{X: 1, Y: 0, Z: 1}); math.Abs(u-63.5) > 1e-9 {
 		t.Errorf("right edge projects to u=%v, want 63.5", u)
 	}
 }
@@ -56,8 +58,8 @@ func TestNewIntrinsicsRejectsBadInput(t *testing.T) {
 
 func TestLookAtConventions(t *testing.T) {
 	k, _ := NewIntrinsics(100, 80, 60)
-	eye, target := Vec3{1, 2, 3}, Vec3{-1, 0.5, -2}
-	p, err := LookAt(eye, target, Vec3{0, 1, 0})
+	eye, target := Vec3{X: 1, Y: 2, Z: 3}, Vec3{X: -1, Y: 0.5, Z: -2}
+	p, err := LookAt(eye, target, Vec3{X: 0, Y: 1, Z: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +75,11 @@ func TestLookAtConventions(t *testing.T) {
 	}
 	// OpenCV axes: a point above the target appears higher (smaller v); a point to the
 	// right of the viewing direction (fwd x up) appears at larger u.
-	_, vUp, _ := k.Project(p, target.Add(Vec3{0, 0.1, 0}))
+	_, vUp, _ := k.Project(p, target.Add(Vec3{X: 0, Y: 0.1, Z: 0}))
 	if vUp >= v {
 		t.Errorf("point above target has v=%g, want < %g", vUp, v)
 	}
-	right := target.Sub(eye).Cross(Vec3{0, 1, 0}).Unit()
+	right := target.Sub(eye).Cross(Vec3{X: 0, Y: 1, Z: 0}).Unit()
 	uR, _, _ := k.Project(p, target.Add(right.Scale(0.1)))
 	if uR <= u {
 		t.Errorf("point right of target has u=%g, want > %g", uR, u)
@@ -89,10 +91,10 @@ func TestLookAtRejectsDegenerate(t *testing.T) {
 		name            string
 		eye, target, up Vec3
 	}{
-		{"same point", Vec3{1, 1, 1}, Vec3{1, 1, 1}, Vec3{0, 1, 0}},
-		{"up parallel", Vec3{0, 0, 0}, Vec3{0, 5, 0}, Vec3{0, 1, 0}},
-		{"zero up", Vec3{0, 0, 0}, Vec3{0, 0, 1}, Vec3{}},
-		{"NaN eye", Vec3{math.NaN(), 0, 0}, Vec3{0, 0, 1}, Vec3{0, 1, 0}},
+		{"same point", Vec3{X: 1, Y: 1, Z: 1}, Vec3{X: 1, Y: 1, Z: 1}, Vec3{X: 0, Y: 1, Z: 0}},
+		{"up parallel", Vec3{X: 0, Y: 0, Z: 0}, Vec3{X: 0, Y: 5, Z: 0}, Vec3{X: 0, Y: 1, Z: 0}},
+		{"zero up", Vec3{X: 0, Y: 0, Z: 0}, Vec3{X: 0, Y: 0, Z: 1}, Vec3{}},
+		{"NaN eye", Vec3{X: math.NaN(), Y: 0, Z: 0}, Vec3{X: 0, Y: 0, Z: 1}, Vec3{X: 0, Y: 1, Z: 0}},
 	}
 	for _, c := range cases {
 		if _, err := LookAt(c.eye, c.target, c.up); !errors.Is(err, ErrInvalid) {
@@ -109,7 +111,7 @@ func TestPoseValidateRejectsNonRotation(t *testing.T) {
 		{"scaled", Pose{R: Mat3{{2, 0, 0}, {0, 1, 0}, {0, 0, 1}}}},
 		{"reflection", Pose{R: Mat3{{-1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}},
 		{"NaN", Pose{R: Mat3{{math.NaN(), 0, 0}, {0, 1, 0}, {0, 0, 1}}}},
-		{"Inf t", Pose{R: Identity3(), T: Vec3{math.Inf(1), 0, 0}}},
+		{"Inf t", Pose{R: geom3.Identity(), T: Vec3{X: math.Inf(1), Y: 0, Z: 0}}},
 	}
 	for _, c := range cases {
 		if err := c.p.Validate(); !errors.Is(err, ErrInvalid) {
@@ -121,7 +123,7 @@ func TestPoseValidateRejectsNonRotation(t *testing.T) {
 // sampson is the first-order geometric error of correspondence (x1, x2) under F, in pixels
 // (Hartley & Zisserman, eq. 11.9): sqrt((x2'Fx1)^2 / ((Fx1)_1^2+(Fx1)_2^2+(F'x2)_1^2+(F'x2)_2^2)).
 func sampson(f Mat3, u1, v1, u2, v2 float64) float64 {
-	x1, x2 := Vec3{u1, v1, 1}, Vec3{u2, v2, 1}
+	x1, x2 := Vec3{X: u1, Y: v1, Z: 1}, Vec3{X: u2, Y: v2, Z: 1}
 	fx1, ftx2 := f.MulVec(x1), f.TMulVec(x2)
 	r := x2.Dot(fx1)
 	return math.Abs(r) / math.Sqrt(fx1.X*fx1.X+fx1.Y*fx1.Y+ftx2.X*ftx2.X+ftx2.Y*ftx2.Y)
@@ -130,8 +132,8 @@ func sampson(f Mat3, u1, v1, u2, v2 float64) float64 {
 func TestFundamentalOnProjectedPoints(t *testing.T) {
 	k1, _ := NewIntrinsics(128, 96, 70)
 	k2, _ := NewIntrinsics(160, 120, 55)
-	orbit, _ := Orbit{Target: Vec3{0, 0.5, 0}, Radius: 4, Height: 1.5, SweepDeg: 40}.Poses(5)
-	dolly, _ := Dolly{From: Vec3{0, 1, 5}, To: Vec3{0.3, 1.1, 3}, Look: Vec3{0, -0.2, -1}}.Poses(2)
+	orbit, _ := Orbit{Target: Vec3{X: 0, Y: 0.5, Z: 0}, Radius: 4, Height: 1.5, SweepDeg: 40}.Poses(5)
+	dolly, _ := Dolly{From: Vec3{X: 0, Y: 1, Z: 5}, To: Vec3{X: 0.3, Y: 1.1, Z: 3}, Look: Vec3{X: 0, Y: -0.2, Z: -1}}.Poses(2)
 	cases := []struct {
 		name   string
 		p1, p2 Pose
@@ -145,7 +147,7 @@ func TestFundamentalOnProjectedPoints(t *testing.T) {
 		f := Fundamental(k1, c.p1, k2, c.p2)
 		var worst, sum float64
 		for range 200 {
-			x := Vec3{2*rng.Float64() - 1, rng.Float64(), 2*rng.Float64() - 1}
+			x := Vec3{X: 2*rng.Float64() - 1, Y: rng.Float64(), Z: 2*rng.Float64() - 1}
 			u1, v1, z1 := k1.Project(c.p1, x)
 			u2, v2, z2 := k2.Project(c.p2, x)
 			if z1 <= 0 || z2 <= 0 {

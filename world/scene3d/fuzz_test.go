@@ -16,7 +16,7 @@ func sampleTruthJSON(tb testing.TB) []byte {
 		tb.Fatal(err)
 	}
 	k, _ := NewIntrinsics(8, 6, 60)
-	poses, _ := Pan{Eye: Vec3{0, 1, 2}, SweepDeg: 10}.Poses(2)
+	poses, _ := Pan{Eye: Vec3{X: 0, Y: 1, Z: 2}, SweepDeg: 10}.Poses(2)
 	q, err := RenderSequence(s, k, poses, 5, RenderOptions{Supersample: 1})
 	if err != nil {
 		tb.Fatal(err)

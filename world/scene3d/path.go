@@ -42,7 +42,7 @@ type Pan struct {
 	PitchDeg float64 `json:"pitch_deg"`
 }
 
-var worldUp = Vec3{0, 1, 0}
+var worldUp = Vec3{X: 0, Y: 1, Z: 0}
 
 func checkFrames(op string, frames int) error {
 	if frames <= 0 || frames > MaxFrames {
@@ -65,7 +65,7 @@ func (o Orbit) Poses(frames int) ([]Pose, error) {
 	if err := checkFrames("Orbit", frames); err != nil {
 		return nil, err
 	}
-	if !o.Target.finite() || !finite(o.Height) || !finite(o.StartDeg) || !finite(o.SweepDeg) {
+	if !o.Target.IsFinite() || !finite(o.Height) || !finite(o.StartDeg) || !finite(o.SweepDeg) {
 		return nil, paramErr("Orbit", "path", o, "every field must be finite")
 	}
 	if !finite(o.Radius) || o.Radius <= 0 {
@@ -75,7 +75,7 @@ func (o Orbit) Poses(frames int) ([]Pose, error) {
 	for i := range out {
 		a := deg(o.StartDeg + o.SweepDeg*fraction(i, frames))
 		s, c := math.Sincos(a)
-		eye := o.Target.Add(Vec3{o.Radius * s, o.Height, o.Radius * c})
+		eye := o.Target.Add(Vec3{X: o.Radius * s, Y: o.Height, Z: o.Radius * c})
 		p, err := LookAt(eye, o.Target, worldUp)
 		if err != nil {
 			return nil, err
@@ -90,7 +90,7 @@ func (d Dolly) Poses(frames int) ([]Pose, error) {
 	if err := checkFrames("Dolly", frames); err != nil {
 		return nil, err
 	}
-	if !d.From.finite() || !d.To.finite() || !d.Look.finite() {
+	if !d.From.IsFinite() || !d.To.IsFinite() || !d.Look.IsFinite() {
 		return nil, paramErr("Dolly", "path", d, "every field must be finite")
 	}
 	look := d.Look
@@ -117,7 +117,7 @@ func (p Pan) Poses(frames int) ([]Pose, error) {
 	if err := checkFrames("Pan", frames); err != nil {
 		return nil, err
 	}
-	if !p.Eye.finite() || !finite(p.StartDeg) || !finite(p.SweepDeg) || !finite(p.PitchDeg) {
+	if !p.Eye.IsFinite() || !finite(p.StartDeg) || !finite(p.SweepDeg) || !finite(p.PitchDeg) {
 		return nil, paramErr("Pan", "path", p, "every field must be finite")
 	}
 	if math.Abs(p.PitchDeg) >= 89 {
@@ -127,7 +127,7 @@ func (p Pan) Poses(frames int) ([]Pose, error) {
 	out := make([]Pose, frames)
 	for i := range out {
 		sy, cy := math.Sincos(deg(p.StartDeg + p.SweepDeg*fraction(i, frames)))
-		dir := Vec3{-sy * cp, sp, -cy * cp}
+		dir := Vec3{X: -sy * cp, Y: sp, Z: -cy * cp}
 		pose, err := LookAt(p.Eye, p.Eye.Add(dir), worldUp)
 		if err != nil {
 			return nil, err

@@ -25,22 +25,22 @@ func TestPathsAreSmoothRotations(t *testing.T) {
 	}{
 		{
 			name:    "orbit",
-			path:    Orbit{Target: Vec3{0, 0.5, 0}, Radius: 4, Height: 1, StartDeg: 10, SweepDeg: 120},
+			path:    Orbit{Target: Vec3{X: 0, Y: 0.5, Z: 0}, Radius: 4, Height: 1, StartDeg: 10, SweepDeg: 120},
 			maxMove: 2 * 4 * math.Sin(deg(120.0/(n-1))/2) * 1.0001, maxTurn: deg(120.0/(n-1)) * 1.0001,
-			first: Vec3{4 * math.Sin(deg(10)), 1.5, 4 * math.Cos(deg(10))},
-			last:  Vec3{4 * math.Sin(deg(130)), 1.5, 4 * math.Cos(deg(130))},
+			first: Vec3{X: 4 * math.Sin(deg(10)), Y: 1.5, Z: 4 * math.Cos(deg(10))},
+			last:  Vec3{X: 4 * math.Sin(deg(130)), Y: 1.5, Z: 4 * math.Cos(deg(130))},
 		},
 		{
 			name:    "dolly",
-			path:    Dolly{From: Vec3{0, 1, 6}, To: Vec3{0, 1, 3}},
+			path:    Dolly{From: Vec3{X: 0, Y: 1, Z: 6}, To: Vec3{X: 0, Y: 1, Z: 3}},
 			maxMove: 3.0 / (n - 1) * 1.0001, maxTurn: 1e-9,
-			first: Vec3{0, 1, 6}, last: Vec3{0, 1, 3},
+			first: Vec3{X: 0, Y: 1, Z: 6}, last: Vec3{X: 0, Y: 1, Z: 3},
 		},
 		{
 			name:    "pan",
-			path:    Pan{Eye: Vec3{1, 1.6, 2}, StartDeg: -30, SweepDeg: 60, PitchDeg: -10},
+			path:    Pan{Eye: Vec3{X: 1, Y: 1.6, Z: 2}, StartDeg: -30, SweepDeg: 60, PitchDeg: -10},
 			maxMove: 1e-9, maxTurn: deg(60.0/(n-1)) * 1.0001,
-			first: Vec3{1, 1.6, 2}, last: Vec3{1, 1.6, 2},
+			first: Vec3{X: 1, Y: 1.6, Z: 2}, last: Vec3{X: 1, Y: 1.6, Z: 2},
 		},
 	}
 	for _, c := range cases {
@@ -52,7 +52,7 @@ func TestPathsAreSmoothRotations(t *testing.T) {
 			t.Fatalf("%s: %d poses, want %d", c.name, len(poses), n)
 		}
 		for i, p := range poses {
-			if !p.R.isRotation(1e-12) {
+			if !p.R.IsRotation(1e-12) {
 				t.Fatalf("%s: frame %d: R is not a rotation: %v", c.name, i, p.R)
 			}
 			if i == 0 {
@@ -79,8 +79,8 @@ func TestPanPitchAndYaw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fwd := Vec3{poses[0].R[2][0], poses[0].R[2][1], poses[0].R[2][2]}
-	want := Vec3{-math.Cos(deg(20)), math.Sin(deg(20)), 0}
+	fwd := Vec3{X: poses[0].R[2][0], Y: poses[0].R[2][1], Z: poses[0].R[2][2]}
+	want := Vec3{X: -math.Cos(deg(20)), Y: math.Sin(deg(20)), Z: 0}
 	if fwd.Sub(want).Norm() > 1e-12 {
 		t.Errorf("forward axis %v, want %v", fwd, want)
 	}
@@ -96,11 +96,11 @@ func TestPathsRejectBadInput(t *testing.T) {
 		{"too many frames", Orbit{Radius: 1}, MaxFrames + 1},
 		{"zero radius", Orbit{Radius: 0}, 4},
 		{"NaN sweep", Orbit{Radius: 1, SweepDeg: math.NaN()}, 4},
-		{"dolly nowhere", Dolly{From: Vec3{1, 1, 1}, To: Vec3{1, 1, 1}}, 4},
-		{"dolly straight down", Dolly{From: Vec3{0, 3, 0}, To: Vec3{0, 1, 0}}, 4},
-		{"dolly Inf", Dolly{From: Vec3{math.Inf(1), 0, 0}, To: Vec3{}}, 4},
+		{"dolly nowhere", Dolly{From: Vec3{X: 1, Y: 1, Z: 1}, To: Vec3{X: 1, Y: 1, Z: 1}}, 4},
+		{"dolly straight down", Dolly{From: Vec3{X: 0, Y: 3, Z: 0}, To: Vec3{X: 0, Y: 1, Z: 0}}, 4},
+		{"dolly Inf", Dolly{From: Vec3{X: math.Inf(1), Y: 0, Z: 0}, To: Vec3{}}, 4},
 		{"pan vertical", Pan{PitchDeg: 90}, 4},
-		{"pan NaN", Pan{Eye: Vec3{0, math.NaN(), 0}}, 4},
+		{"pan NaN", Pan{Eye: Vec3{X: 0, Y: math.NaN(), Z: 0}}, 4},
 	}
 	for _, c := range cases {
 		if _, err := c.path.Poses(c.frames); !errors.Is(err, ErrInvalid) {

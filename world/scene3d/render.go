@@ -161,7 +161,7 @@ func renderRow(s *Scene, ps []prim, k Intrinsics, p Pose, origin, light Vec3, n,
 // rayDir is the world direction through image point (u, v), scaled so its camera-frame z is 1:
 // R^T K^-1 (u, v, 1).
 func rayDir(k Intrinsics, p Pose, u, v float64) Vec3 {
-	return p.R.TMulVec(Vec3{(u - k.Cx) / k.Fx, (v - k.Cy) / k.Fy, 1})
+	return p.R.TMulVec(Vec3{X: (u - k.Cx) / k.Fx, Y: (v - k.Cy) / k.Fy, Z: 1})
 }
 
 func quantize(c float64) uint8 {
@@ -308,7 +308,7 @@ func surface(pr *prim, origin, dir Vec3, t float64, axis int) hit {
 		pl := [3]float64{l.X, l.Y, l.Z}
 		var nl [3]float64
 		nl[axis] = math.Copysign(1, pl[axis])
-		nrm = o.Rotation.MulVec(Vec3{nl[0], nl[1], nl[2]})
+		nrm = o.Rotation.MulVec(Vec3{X: nl[0], Y: nl[1], Z: nl[2]})
 		// The two in-face coordinates; each face gets its own offset so that faces differ.
 		u = pl[(axis+1)%3] + 17*float64(axis) + 5*nl[axis]
 		v = pl[(axis+2)%3]
@@ -324,9 +324,9 @@ func surface(pr *prim, origin, dir Vec3, t float64, axis int) hit {
 
 // tangents returns two unit vectors orthogonal to the unit vector n and to each other.
 func tangents(n Vec3) (Vec3, Vec3) {
-	helper := Vec3{1, 0, 0}
+	helper := Vec3{X: 1, Y: 0, Z: 0}
 	if math.Abs(n.X) > 0.9 {
-		helper = Vec3{0, 1, 0}
+		helper = Vec3{X: 0, Y: 1, Z: 0}
 	}
 	t1 := n.Cross(helper).Unit()
 	return t1, n.Cross(t1)

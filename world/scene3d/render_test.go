@@ -8,15 +8,17 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/wfm-platform/wfm/geom3"
 )
 
 // markerScene is a black world holding white emissive spheres of the given radius at points.
 func markerScene(points []Vec3, radius float64) *Scene {
-	s := &Scene{Light: Vec3{0, 1, 0}, Ambient: 0.3}
+	s := &Scene{Light: Vec3{X: 0, Y: 1, Z: 0}, Ambient: 0.3}
 	for i, p := range points {
 		s.Objects = append(s.Objects, Object{
 			ID: uint16(i + 1), Shape: Sphere, Center: p, Radius: radius,
-			Texture: Texture{Kind: Solid, A: Vec3{1, 1, 1}}, Emissive: true,
+			Texture: Texture{Kind: Solid, A: Vec3{X: 1, Y: 1, Z: 1}}, Emissive: true,
 		})
 	}
 	return s
@@ -52,7 +54,7 @@ func totalGreen(f []uint8) float64 {
 // from the stored poses is also under 0.1 px (the measurement the 3-D consistency benchmark
 // makes on generated video).
 func TestMarkerReprojection(t *testing.T) {
-	points := []Vec3{{0, 0.5, 0}, {1.2, 0.2, 0.8}, {-1, 1.1, -0.6}, {0.5, 1.4, -1.2}}
+	points := []Vec3{{X: 0, Y: 0.5, Z: 0}, {X: 1.2, Y: 0.2, Z: 0.8}, {X: -1, Y: 1.1, Z: -0.6}, {X: 0.5, Y: 1.4, Z: -1.2}}
 	s := markerScene(points, 0.1)
 	cases := []struct {
 		name string
@@ -68,7 +70,7 @@ func TestMarkerReprojection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		poses, err := Orbit{Target: Vec3{0, 0.6, 0}, Radius: 4.5, Height: 1, SweepDeg: 30}.Poses(4)
+		poses, err := Orbit{Target: Vec3{X: 0, Y: 0.6, Z: 0}, Radius: 4.5, Height: 1, SweepDeg: 30}.Poses(4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,8 +123,8 @@ func TestMarkerReprojection(t *testing.T) {
 // so z = (d + (R n).t) / ((R n).m) where (R n).m > 0, and no hit otherwise.
 func TestDepthOfPlane(t *testing.T) {
 	k, _ := NewIntrinsics(96, 64, 80)
-	tilted, _ := LookAt(Vec3{0.3, 1.7, 2}, Vec3{0, 0.6, -1}, Vec3{0, 1, 0})
-	frontal, _ := LookAt(Vec3{0.4, 1, 1}, Vec3{0.4, 1, -10}, Vec3{0, 1, 0})
+	tilted, _ := LookAt(Vec3{X: 0.3, Y: 1.7, Z: 2}, Vec3{X: 0, Y: 0.6, Z: -1}, Vec3{X: 0, Y: 1, Z: 0})
+	frontal, _ := LookAt(Vec3{X: 0.4, Y: 1, Z: 1}, Vec3{X: 0.4, Y: 1, Z: -10}, Vec3{X: 0, Y: 1, Z: 0})
 	cases := []struct {
 		name      string
 		plane     Object
@@ -130,12 +132,12 @@ func TestDepthOfPlane(t *testing.T) {
 		wantInf   bool // some pixels (sky) see no plane
 		wantConst float64
 	}{
-		{"floor from above", Object{ID: 3, Shape: Plane, Normal: Vec3{0, 1, 0}, Offset: 0}, tilted, true, 0},
-		{"wall facing camera", Object{ID: 9, Shape: Plane, Normal: Vec3{0, 0, 1}, Offset: -3}, frontal, false, 4},
+		{"floor from above", Object{ID: 3, Shape: Plane, Normal: Vec3{X: 0, Y: 1, Z: 0}, Offset: 0}, tilted, true, 0},
+		{"wall facing camera", Object{ID: 9, Shape: Plane, Normal: Vec3{X: 0, Y: 0, Z: 1}, Offset: -3}, frontal, false, 4},
 	}
 	for _, c := range cases {
-		c.plane.Texture = Texture{Kind: Checker, Scale: 0.25, A: Vec3{1, 1, 1}, B: Vec3{0, 0, 0}}
-		s := &Scene{Objects: []Object{c.plane}, Light: Vec3{0, 1, 0}, Ambient: 0.5}
+		c.plane.Texture = Texture{Kind: Checker, Scale: 0.25, A: Vec3{X: 1, Y: 1, Z: 1}, B: Vec3{X: 0, Y: 0, Z: 0}}
+		s := &Scene{Objects: []Object{c.plane}, Light: Vec3{X: 0, Y: 1, Z: 0}, Ambient: 0.5}
 		f, err := Render(s, k, c.pose, RenderOptions{Supersample: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -146,7 +148,7 @@ func TestDepthOfPlane(t *testing.T) {
 		for v := range k.Height {
 			for u := range k.Width {
 				i := v*k.Width + u
-				m := Vec3{(float64(u) - k.Cx) / k.Fx, (float64(v) - k.Cy) / k.Fy, 1}
+				m := Vec3{X: (float64(u) - k.Cx) / k.Fx, Y: (float64(v) - k.Cy) / k.Fy, Z: 1}
 				den := nc.Dot(m)
 				want := math.Inf(1)
 				if z := num / den; den != 0 && z > 0 {
@@ -178,13 +180,13 @@ func TestDepthOfPlane(t *testing.T) {
 // the analytic depth of its front face, and the background around it.
 func TestBoxFaceDepthAndMask(t *testing.T) {
 	k, _ := NewIntrinsics(64, 64, 60)
-	box := Object{ID: 7, Shape: Box, Center: Vec3{0, 0.5, 0}, Size: Vec3{0.5, 0.5, 0.5}, Rotation: RotationY(0.3),
-		Texture: Texture{Kind: Dots, Scale: 0.2, A: Vec3{1, 1, 1}, B: Vec3{0, 0, 0}, Seed: 3}}
-	s := &Scene{Objects: []Object{box}, Light: Vec3{0, 1, 0}, Ambient: 0.5}
+	box := Object{ID: 7, Shape: Box, Center: Vec3{X: 0, Y: 0.5, Z: 0}, Size: Vec3{X: 0.5, Y: 0.5, Z: 0.5}, Rotation: geom3.RotationY(0.3),
+		Texture: Texture{Kind: Dots, Scale: 0.2, A: Vec3{X: 1, Y: 1, Z: 1}, B: Vec3{X: 0, Y: 0, Z: 0}, Seed: 3}}
+	s := &Scene{Objects: []Object{box}, Light: Vec3{X: 0, Y: 1, Z: 0}, Ambient: 0.5}
 	// Looking along the box's local -Z face normal, the face is a plane n.X = n.c + 0.5.
-	n := box.Rotation.MulVec(Vec3{0, 0, 1})
+	n := box.Rotation.MulVec(Vec3{X: 0, Y: 0, Z: 1})
 	eye := box.Center.Add(n.Scale(3))
-	p, _ := LookAt(eye, box.Center, Vec3{0, 1, 0})
+	p, _ := LookAt(eye, box.Center, Vec3{X: 0, Y: 1, Z: 0})
 	f, err := Render(s, k, p, RenderOptions{Supersample: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +197,7 @@ func TestBoxFaceDepthAndMask(t *testing.T) {
 	nc := p.R.MulVec(n)
 	num := n.Dot(box.Center) + 0.5 + nc.Dot(p.T)
 	for _, uv := range [][2]int{{31, 31}, {32, 31}, {31, 32}, {32, 32}} {
-		m := Vec3{(float64(uv[0]) - k.Cx) / k.Fx, (float64(uv[1]) - k.Cy) / k.Fy, 1}
+		m := Vec3{X: (float64(uv[0]) - k.Cx) / k.Fx, Y: (float64(uv[1]) - k.Cy) / k.Fy, Z: 1}
 		want := num / nc.Dot(m)
 		i := uv[1]*k.Width + uv[0]
 		if got := float64(f.Depth[i]); math.Abs(got-want) > 1e-6 || f.Mask[i] != 7 {
@@ -212,7 +214,7 @@ func TestBoxFaceDepthAndMask(t *testing.T) {
 
 func TestRenderDeterministic(t *testing.T) {
 	k, _ := NewIntrinsics(64, 48, 70)
-	poses, _ := Orbit{Target: Vec3{0, 0.5, 0}, Radius: 5, Height: 1.5, SweepDeg: 20}.Poses(3)
+	poses, _ := Orbit{Target: Vec3{X: 0, Y: 0.5, Z: 0}, Radius: 5, Height: 1.5, SweepDeg: 20}.Poses(3)
 	render := func(seed uint64, procs int) *Sequence {
 		old := runtime.GOMAXPROCS(procs)
 		defer runtime.GOMAXPROCS(old)
@@ -266,7 +268,7 @@ func TestRandomScene(t *testing.T) {
 // several objects in view and many pixels with a strong local gradient.
 func TestRandomSceneIsTextured(t *testing.T) {
 	k, _ := NewIntrinsics(128, 128, 70)
-	p, _ := LookAt(Vec3{0, 2, 5}, Vec3{0, 0.3, 0}, Vec3{0, 1, 0})
+	p, _ := LookAt(Vec3{X: 0, Y: 2, Z: 5}, Vec3{X: 0, Y: 0.3, Z: 0}, Vec3{X: 0, Y: 1, Z: 0})
 	for seed := range uint64(4) {
 		s, _ := RandomScene(seed, DefaultSceneOptions())
 		f, err := Render(s, k, p, RenderOptions{Supersample: 2})
@@ -296,14 +298,14 @@ func TestRandomSceneIsTextured(t *testing.T) {
 
 func TestRenderRejectsBadInput(t *testing.T) {
 	k, _ := NewIntrinsics(16, 16, 60)
-	p, _ := LookAt(Vec3{0, 1, 3}, Vec3{}, Vec3{0, 1, 0})
-	good := markerScene([]Vec3{{0, 0, 0}}, 0.2)
+	p, _ := LookAt(Vec3{X: 0, Y: 1, Z: 3}, Vec3{}, Vec3{X: 0, Y: 1, Z: 0})
+	good := markerScene([]Vec3{{X: 0, Y: 0, Z: 0}}, 0.2)
 	withObj := func(o Object) *Scene {
 		s := *good
 		s.Objects = []Object{o}
 		return &s
 	}
-	tex := Texture{Kind: Solid, A: Vec3{1, 1, 1}}
+	tex := Texture{Kind: Solid, A: Vec3{X: 1, Y: 1, Z: 1}}
 	cases := []struct {
 		name string
 		s    *Scene
@@ -317,11 +319,11 @@ func TestRenderRejectsBadInput(t *testing.T) {
 		{"bad pose", good, k, Pose{R: Mat3{{1, 1, 0}, {0, 1, 0}, {0, 0, 1}}}, RenderOptions{}},
 		{"supersample 9", good, k, p, RenderOptions{Supersample: 9}},
 		{"negative supersample", good, k, p, RenderOptions{Supersample: -1}},
-		{"NaN sphere", withObj(Object{ID: 1, Shape: Sphere, Center: Vec3{math.NaN(), 0, 0}, Radius: 1, Texture: tex}), k, p, RenderOptions{}},
+		{"NaN sphere", withObj(Object{ID: 1, Shape: Sphere, Center: Vec3{X: math.NaN(), Y: 0, Z: 0}, Radius: 1, Texture: tex}), k, p, RenderOptions{}},
 		{"zero radius", withObj(Object{ID: 1, Shape: Sphere, Radius: 0, Texture: tex}), k, p, RenderOptions{}},
-		{"flat box", withObj(Object{ID: 1, Shape: Box, Size: Vec3{1, 0, 1}, Rotation: Identity3(), Texture: tex}), k, p, RenderOptions{}},
-		{"box without rotation", withObj(Object{ID: 1, Shape: Box, Size: Vec3{1, 1, 1}, Texture: tex}), k, p, RenderOptions{}},
-		{"plane normal not unit", withObj(Object{ID: 1, Shape: Plane, Normal: Vec3{0, 2, 0}, Texture: tex}), k, p, RenderOptions{}},
+		{"flat box", withObj(Object{ID: 1, Shape: Box, Size: Vec3{X: 1, Y: 0, Z: 1}, Rotation: geom3.Identity(), Texture: tex}), k, p, RenderOptions{}},
+		{"box without rotation", withObj(Object{ID: 1, Shape: Box, Size: Vec3{X: 1, Y: 1, Z: 1}, Texture: tex}), k, p, RenderOptions{}},
+		{"plane normal not unit", withObj(Object{ID: 1, Shape: Plane, Normal: Vec3{X: 0, Y: 2, Z: 0}, Texture: tex}), k, p, RenderOptions{}},
 		{"zero ID", withObj(Object{ID: 0, Shape: Sphere, Radius: 1, Texture: tex}), k, p, RenderOptions{}},
 		{"unknown shape", withObj(Object{ID: 1, Shape: "torus", Texture: tex}), k, p, RenderOptions{}},
 		{"unknown texture", withObj(Object{ID: 1, Shape: Sphere, Radius: 1, Texture: Texture{Kind: "plaid", Scale: 1}}), k, p, RenderOptions{}},
@@ -333,7 +335,7 @@ func TestRenderRejectsBadInput(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrInvalid", c.name, err)
 		}
 	}
-	dup := markerScene([]Vec3{{0, 0, 0}, {1, 0, 0}}, 0.2)
+	dup := markerScene([]Vec3{{X: 0, Y: 0, Z: 0}, {X: 1, Y: 0, Z: 0}}, 0.2)
 	dup.Objects[1].ID = 1
 	if _, err := Render(dup, k, p, RenderOptions{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("duplicate IDs: err = %v, want ErrInvalid", err)
@@ -359,7 +361,7 @@ func TestRenderRejectsBadInput(t *testing.T) {
 func TestGroundTruthJSON(t *testing.T) {
 	s, _ := RandomScene(5, DefaultSceneOptions())
 	k, _ := NewIntrinsics(32, 24, 60)
-	poses, _ := Dolly{From: Vec3{0, 1.2, 6}, To: Vec3{0, 1.2, 4}}.Poses(3)
+	poses, _ := Dolly{From: Vec3{X: 0, Y: 1.2, Z: 6}, To: Vec3{X: 0, Y: 1.2, Z: 4}}.Poses(3)
 	q, err := RenderSequence(s, k, poses, 12, RenderOptions{Supersample: 1})
 	if err != nil {
 		t.Fatal(err)

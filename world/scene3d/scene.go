@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/wfm-platform/wfm/geom3"
 )
 
 // Shape names a primitive.
@@ -56,7 +58,7 @@ func (s *Scene) Validate() error {
 	if len(s.Objects) > MaxObjects {
 		return paramErr("Scene", "objects", len(s.Objects), "more than 4096 objects")
 	}
-	if !s.Light.finite() || !s.Sky.finite() || !finite(s.Ambient) || s.Ambient < 0 || s.Ambient > 1 {
+	if !s.Light.IsFinite() || !s.Sky.IsFinite() || !finite(s.Ambient) || s.Ambient < 0 || s.Ambient > 1 {
 		return paramErr("Scene", "lighting", [3]any{s.Light, s.Ambient, s.Sky}, "light and sky must be finite, ambient in [0, 1]")
 	}
 	seen := make(map[uint16]bool, len(s.Objects))
@@ -71,18 +73,18 @@ func (s *Scene) Validate() error {
 		}
 		switch o.Shape {
 		case Box:
-			if !o.Center.finite() || !o.Size.finite() || o.Size.X <= 0 || o.Size.Y <= 0 || o.Size.Z <= 0 {
+			if !o.Center.IsFinite() || !o.Size.IsFinite() || o.Size.X <= 0 || o.Size.Y <= 0 || o.Size.Z <= 0 {
 				return paramErr("Scene", field, o.Size, "box needs a finite centre and positive finite half-extents")
 			}
-			if !o.Rotation.isRotation(rotTol) {
+			if !o.Rotation.IsRotation(rotTol) {
 				return paramErr("Scene", field+".rotation", o.Rotation, "must be a rotation matrix")
 			}
 		case Sphere:
-			if !o.Center.finite() || !finite(o.Radius) || o.Radius <= 0 {
+			if !o.Center.IsFinite() || !finite(o.Radius) || o.Radius <= 0 {
 				return paramErr("Scene", field, o.Radius, "sphere needs a finite centre and a positive finite radius")
 			}
 		case Plane:
-			if !o.Normal.finite() || math.Abs(o.Normal.Norm()-1) > 1e-9 || !finite(o.Offset) {
+			if !o.Normal.IsFinite() || math.Abs(o.Normal.Norm()-1) > 1e-9 || !finite(o.Offset) {
 				return paramErr("Scene", field+".normal", o.Normal, "plane needs a unit normal and a finite offset")
 			}
 		default:
@@ -136,9 +138,9 @@ func RandomScene(seed uint64, opt SceneOptions) (*Scene, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x5CE4E3D0))
 	s := &Scene{
 		Seed:    seed,
-		Light:   Vec3{0.2 + 0.6*rng.Float64(), 1, 0.3 + 0.6*rng.Float64()}.Unit(),
+		Light:   Vec3{X: 0.2 + 0.6*rng.Float64(), Y: 1, Z: 0.3 + 0.6*rng.Float64()}.Unit(),
 		Ambient: 0.3,
-		Sky:     Vec3{0.55, 0.7, 0.9},
+		Sky:     Vec3{X: 0.55, Y: 0.7, Z: 0.9},
 	}
 	id := uint16(1)
 	add := func(o Object) {
@@ -146,8 +148,8 @@ func RandomScene(seed uint64, opt SceneOptions) (*Scene, error) {
 		id++
 		s.Objects = append(s.Objects, o)
 	}
-	add(Object{Shape: Plane, Normal: Vec3{0, 1, 0}, Offset: 0, Texture: randomTexture(rng, 0.5)})
-	walls := []Vec3{{0, 0, 1}, {-1, 0, 0}, {1, 0, 0}, {0, 0, -1}}
+	add(Object{Shape: Plane, Normal: Vec3{X: 0, Y: 1, Z: 0}, Offset: 0, Texture: randomTexture(rng, 0.5)})
+	walls := []Vec3{{X: 0, Y: 0, Z: 1}, {X: -1, Y: 0, Z: 0}, {X: 1, Y: 0, Z: 0}, {X: 0, Y: 0, Z: -1}}
 	for _, n := range walls[:opt.Walls] {
 		// Normal n faces the room's inside; the wall is n.X = -Room.
 		add(Object{Shape: Plane, Normal: n, Offset: -opt.Room, Texture: randomTexture(rng, 0.8)})
@@ -160,15 +162,15 @@ func RandomScene(seed uint64, opt SceneOptions) (*Scene, error) {
 		tex := randomTexture(rng, size/3)
 		if rng.IntN(2) == 0 {
 			r := size * (0.3 + 0.7*rng.Float64())
-			add(Object{Shape: Sphere, Center: Vec3{x, r, z}, Radius: r, Texture: tex})
+			add(Object{Shape: Sphere, Center: Vec3{X: x, Y: r, Z: z}, Radius: r, Texture: tex})
 			continue
 		}
-		half := Vec3{size * (0.3 + 0.7*rng.Float64()), size * (0.3 + 0.9*rng.Float64()), size * (0.3 + 0.7*rng.Float64())}
-		rot := Identity3()
+		half := Vec3{X: size * (0.3 + 0.7*rng.Float64()), Y: size * (0.3 + 0.9*rng.Float64()), Z: size * (0.3 + 0.7*rng.Float64())}
+		rot := geom3.Identity()
 		if rng.IntN(3) != 0 {
-			rot = RotationY(rng.Float64() * math.Pi / 2)
+			rot = geom3.RotationY(rng.Float64() * math.Pi / 2)
 		}
-		add(Object{Shape: Box, Center: Vec3{x, half.Y, z}, Size: half, Rotation: rot, Texture: tex})
+		add(Object{Shape: Box, Center: Vec3{X: x, Y: half.Y, Z: z}, Size: half, Rotation: rot, Texture: tex})
 	}
 	return s, nil
 }
@@ -177,8 +179,8 @@ func RandomScene(seed uint64, opt SceneOptions) (*Scene, error) {
 // metres, with one light and one dark colour so that edges have contrast.
 func randomTexture(rng *rand.Rand, base float64) Texture {
 	kinds := [...]TextureKind{Checker, Noise, Rects, Dots}
-	light := Vec3{0.55 + 0.45*rng.Float64(), 0.55 + 0.45*rng.Float64(), 0.55 + 0.45*rng.Float64()}
-	dark := Vec3{0.25 * rng.Float64(), 0.25 * rng.Float64(), 0.25 * rng.Float64()}
+	light := Vec3{X: 0.55 + 0.45*rng.Float64(), Y: 0.55 + 0.45*rng.Float64(), Z: 0.55 + 0.45*rng.Float64()}
+	dark := Vec3{X: 0.25 * rng.Float64(), Y: 0.25 * rng.Float64(), Z: 0.25 * rng.Float64()}
 	if rng.IntN(2) == 0 {
 		light, dark = dark, light
 	}

@@ -46,7 +46,7 @@ func (t Texture) validate() error {
 	if t.Kind != Solid && (!finite(t.Scale) || t.Scale <= 0) {
 		return paramErr("Texture", "scale", t.Scale, "must be positive and finite")
 	}
-	if !t.A.finite() || !t.B.finite() {
+	if !t.A.IsFinite() || !t.B.IsFinite() {
 		return paramErr("Texture", "colour", [2]Vec3{t.A, t.B}, "must be finite")
 	}
 	return nil

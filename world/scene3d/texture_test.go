@@ -6,7 +6,7 @@ import (
 )
 
 func TestTextures(t *testing.T) {
-	a, b := Vec3{0.9, 0.8, 0.7}, Vec3{0.1, 0.2, 0.05}
+	a, b := Vec3{X: 0.9, Y: 0.8, Z: 0.7}, Vec3{X: 0.1, Y: 0.2, Z: 0.05}
 	// Checker of side 0.5: cell (0,0) is A, its neighbours in u and in v are B, the
 	// diagonal is A again; negative coordinates continue the pattern through the floor().
 	ch := Texture{Kind: Checker, Scale: 0.5, A: a, B: b}

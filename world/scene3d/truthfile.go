@@ -99,7 +99,7 @@ func (g *GroundTruth) Validate() error {
 			return fmt.Errorf("frame %d: %w", i, err)
 		}
 		c := p.Center()
-		if !f.Center.finite() || f.Center.Sub(c).Norm() > 1e-6*(1+c.Norm()) {
+		if !f.Center.IsFinite() || f.Center.Sub(c).Norm() > 1e-6*(1+c.Norm()) {
 			return fmt.Errorf("frame %d: centre %v is not -R^T t = %v", i, f.Center, c)
 		}
 	}
