@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,11 +17,6 @@ import (
 
 	"github.com/wfm-platform/wfm/curate"
 )
-
-// curateVideoExts are the file extensions --in DIR picks up; other files (sidecars, notes) are
-// listed as skipped.
-var curateVideoExts = map[string]bool{".mp4": true, ".m4v": true, ".mov": true, ".mkv": true, ".webm": true,
-	".avi": true, ".ts": true, ".mpg": true, ".mpeg": true, ".y4m": true, ".gif": true}
 
 type curateResult struct {
 	*curate.Report
@@ -80,8 +73,14 @@ precision/recall and deduplication results against its truth.json.`,
 				return usageError{err}
 			}
 			target.FPS = fps
-			inputs, skipped, err := curateInputs(in)
-			if err != nil {
+			inputs, skipped, err := curate.ListInputs(in)
+			var pathErr *fs.PathError
+			switch {
+			case errors.Is(err, curate.ErrNoInputs):
+				return usagef("curate: --in %s holds no video files", in)
+			case errors.As(err, &pathErr) && pathErr.Op == "stat":
+				return usagef("curate: --in %s: %v", in, err)
+			case err != nil:
 				return err
 			}
 			cfg := curate.Config{Inputs: inputs, Out: out, Split: split, Stride: stride, MinSeconds: minLen, MaxSeconds: maxLen,
@@ -138,12 +137,7 @@ precision/recall and deduplication results against its truth.json.`,
 			if err != nil {
 				return err
 			}
-			res := curateResult{Report: rep, Skipped: skipped}
-			if truth, terr := curate.ReadCorpusTruth(in); terr == nil {
-				if man, merr := readManifest(rep.Manifest); merr == nil {
-					res.Corpus = curate.EvaluateCorpus(truth, man, 2)
-				}
-			}
+			res := curateResult{Report: rep, Skipped: skipped, Corpus: curate.EvaluateRun(in, rep)}
 			return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error { return printCurate(w, res) })
 		},
 	}
@@ -238,73 +232,6 @@ truth.json lists everything. Run 'wfm curate --in DIR' on it to measure the pipe
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	f.StringVar(&o.Format, "format", o.Format, "mp4 (H.264, needs ffmpeg) or y4m")
 	return cmd
-}
-
-// curateInputs lists the videos of a folder (recursively, sorted) or a list file.
-func curateInputs(in string) (inputs, skipped []string, err error) {
-	st, err := os.Stat(in)
-	if err != nil {
-		return nil, nil, usagef("curate: --in %s: %v", in, err)
-	}
-	if st.IsDir() {
-		err = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if p != in && strings.HasPrefix(d.Name(), ".") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if curateVideoExts[strings.ToLower(filepath.Ext(p))] {
-				inputs = append(inputs, p)
-			} else {
-				skipped = append(skipped, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, fmt.Errorf("curate: list %s: %w", in, err)
-		}
-	} else {
-		fh, err := os.Open(in)
-		if err != nil {
-			return nil, nil, fmt.Errorf("curate: %w", err)
-		}
-		defer fh.Close()
-		sc := bufio.NewScanner(fh)
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			if strings.ContainsRune(line, 0) {
-				return nil, nil, fmt.Errorf("curate: %s line %d: NUL in a path", in, n)
-			}
-			if !filepath.IsAbs(line) {
-				line = filepath.Join(filepath.Dir(in), line)
-			}
-			inputs = append(inputs, line)
-		}
-		if err := sc.Err(); err != nil {
-			return nil, nil, fmt.Errorf("curate: read %s: %w", in, err)
-		}
-	}
-	sort.Strings(inputs)
-	if len(inputs) == 0 {
-		return nil, nil, usagef("curate: --in %s holds no video files", in)
-	}
-	return inputs, skipped, nil
-}
-
-func readManifest(path string) (*curate.Manifest, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var m curate.Manifest
-	return &m, json.Unmarshal(data, &m)
 }
 
 // progressLine shows each stage's queue depth and throughput (video seconds per busy core
