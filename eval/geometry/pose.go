@@ -122,13 +122,7 @@ func RecoverPose(E Mat3, k1, k2 Intrinsics, x1, x2 []Point, inliers []bool) (Pos
 	if err != nil {
 		return Pose{}, 0, err
 	}
-	var n1, n2 []Point
-	for i := range x1 {
-		if inliers == nil || inliers[i] {
-			n1 = append(n1, k1.normalize(x1[i]))
-			n2 = append(n2, k2.normalize(x2[i]))
-		}
-	}
+	n1, n2 := normalizeSelected(k1, k2, x1, x2, inliers)
 	if len(n1) == 0 {
 		return Pose{}, 0, fmt.Errorf("geometry: recovering pose: %w", ErrTooFewPoints)
 	}
@@ -139,6 +133,18 @@ func RecoverPose(E Mat3, k1, k2 Intrinsics, x1, x2 []Point, inliers []bool) (Pos
 		}
 	}
 	return cands[best], float64(bestFront) / float64(len(n1)), nil
+}
+
+// normalizeSelected returns the selected correspondences (all when inliers is nil) as
+// normalised image coordinates K^-1 x.
+func normalizeSelected(k1, k2 Intrinsics, x1, x2 []Point, inliers []bool) (n1, n2 []Point) {
+	for i := range x1 {
+		if inliers == nil || inliers[i] {
+			n1 = append(n1, k1.normalize(x1[i]))
+			n2 = append(n2, k2.normalize(x2[i]))
+		}
+	}
+	return n1, n2
 }
 
 // countFront counts the normalised correspondences whose triangulation lies
@@ -156,13 +162,7 @@ func countFront(p Pose, n1, n2 []Point) int {
 // FrontFraction is the fraction of the selected correspondences (all when
 // inliers is nil) that motion p triangulates in front of both cameras.
 func FrontFraction(p Pose, k1, k2 Intrinsics, x1, x2 []Point, inliers []bool) float64 {
-	var n1, n2 []Point
-	for i := range x1 {
-		if inliers == nil || inliers[i] {
-			n1 = append(n1, k1.normalize(x1[i]))
-			n2 = append(n2, k2.normalize(x2[i]))
-		}
-	}
+	n1, n2 := normalizeSelected(k1, k2, x1, x2, inliers)
 	if len(n1) == 0 {
 		return 0
 	}
