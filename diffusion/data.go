@@ -1,12 +1,8 @@
 package diffusion
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 
 	"github.com/gomlx/gomlx/core/tensors"
@@ -131,60 +127,34 @@ type ShardClipOptions struct {
 	Bucket Bucket
 	// MaxClips > 0 stops after that many clips.
 	MaxClips int
+	// Verify hashes every shard against the dataset's index before reading (wfm train
+	// --verify; dataset.HashAll) instead of each shard on first use.
+	Verify bool
 }
 
-// ShardRecord is the part of a shard sample's JSON this package reads (wfm synth's KEY.json:
-// its "captions" list; the first caption is used).
-type ShardRecord struct {
-	Captions []string `json:"captions"`
-}
-
-// ReadShardClips reads the videos (KEY.y4m) and captions (KEY.json) of the WebDataset shards
-// dir/prefix, as wfm synth writes them, fitted into opts.Bucket.
+// ReadShardClips reads the videos (KEY.y4m, or KEY.mp4 through ffmpeg) and captions (KEY.json)
+// of the WebDataset shards dir/prefix, as wfm synth writes them, through the reader every
+// trainer shares (dataset.ReadVideos), and fits the first opts.Frames frames of each into
+// opts.Bucket. The clips are all held in memory; the trainer draws its batches from them.
 func ReadShardClips(dir, prefix string, opts ShardClipOptions) ([]TrainClip, error) {
 	if opts.Frames < 1 || opts.Bucket.Width < 1 || opts.Bucket.Height < 1 {
 		return nil, fmt.Errorf("diffusion: read shards %s: need frames and a bucket, got %+v", dir, opts)
 	}
-	r, err := dataset.OpenDir(dir, prefix, dataset.Limits{})
+	var out []TrainClip
+	err := dataset.ReadVideos(context.Background(), dir, prefix, dataset.VideoOptions{MinFrames: opts.Frames, Verify: opts.Verify},
+		func(s *dataset.VideoSample) error {
+			fitted, mask, err := FitBucket(s.Clip.Slice(0, opts.Frames), opts.Bucket)
+			if err != nil {
+				return err
+			}
+			out = append(out, TrainClip{Key: s.Key, Clip: fitted, Caption: s.Caption(), Mask: mask})
+			if opts.MaxClips > 0 && len(out) >= opts.MaxClips {
+				return dataset.ErrStop
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("diffusion: read shards %s: %w", dir, err)
-	}
-	defer r.Close()
-	var out []TrainClip
-	for opts.MaxClips <= 0 || len(out) < opts.MaxClips {
-		s, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("diffusion: read shards %s: %w", dir, err)
-		}
-		y4m, ok := s.Parts["y4m"]
-		if !ok {
-			continue
-		}
-		var rec ShardRecord
-		if js, ok := s.Parts["json"]; ok {
-			if err := json.Unmarshal(js, &rec); err != nil {
-				return nil, fmt.Errorf("diffusion: %s: sample %s: bad json: %w", s.Shard, s.Key, err)
-			}
-		}
-		clip, err := video.DecodeY4M(bytes.NewReader(y4m), s.Shard+":"+s.Key+".y4m", video.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("diffusion: %w", err)
-		}
-		if clip.Frames < opts.Frames {
-			continue
-		}
-		fitted, mask, err := FitBucket(clip.Slice(0, opts.Frames), opts.Bucket)
-		if err != nil {
-			return nil, err
-		}
-		caption := ""
-		if len(rec.Captions) > 0 {
-			caption = rec.Captions[0]
-		}
-		out = append(out, TrainClip{Key: s.Key, Clip: fitted, Caption: caption, Mask: mask})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("diffusion: read shards %s: no video of at least %d frames", dir, opts.Frames)

@@ -1,16 +1,13 @@
 package tokenizer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -180,68 +177,32 @@ type ClipOptions struct {
 	Size     int
 	Crop     int
 	MaxClips int
+	// Verify makes ReadShardClips hash every shard against the dataset's index before reading
+	// (wfm train --verify; dataset.HashAll) instead of each shard on first use.
+	Verify bool
 }
 
 // ReadShardClips reads the videos of the WebDataset shards dir/prefix (as wfm synth writes them:
-// the KEY.y4m part, or KEY.mp4 through ffmpeg) and cuts them into clips.
+// the KEY.y4m part, or KEY.mp4 through ffmpeg) through the reader every trainer shares
+// (dataset.ReadVideos) and cuts them into clips as ReadFolderClips does; videos shorter than
+// opts.Frames are skipped. The clips are all held in memory; Train draws its batches from them.
 func ReadShardClips(dir, prefix string, opts ClipOptions) ([]*video.Clip, error) {
-	r, err := dataset.OpenDir(dir, prefix, dataset.Limits{})
-	if err != nil {
-		return nil, fmt.Errorf("tokenizer: opening shards %s: %w", filepath.Join(dir, prefix), err)
-	}
-	defer r.Close()
 	var clips []*video.Clip
-	for opts.MaxClips <= 0 || len(clips) < opts.MaxClips {
-		s, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("tokenizer: reading shards %s: %w", filepath.Join(dir, prefix), err)
-		}
-		c, err := sampleVideo(s)
-		if err != nil {
-			return nil, err
-		}
-		if clips, err = appendClips(clips, c, opts); err != nil {
-			return nil, fmt.Errorf("tokenizer: %s sample %s: %w", s.Shard, s.Key, err)
-		}
+	err := dataset.ReadVideos(context.Background(), dir, prefix, dataset.VideoOptions{MinFrames: opts.Frames, Verify: opts.Verify},
+		func(s *dataset.VideoSample) error {
+			var err error
+			if clips, err = appendClips(clips, s.Clip, opts); err != nil {
+				return fmt.Errorf("%s sample %s: %w", s.Shard, s.Key, err)
+			}
+			if opts.MaxClips > 0 && len(clips) >= opts.MaxClips {
+				return dataset.ErrStop
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: reading shards %s: %w", filepath.Join(dir, prefix), err)
 	}
 	return trim(clips, opts.MaxClips), nil
-}
-
-// sampleVideo decodes the video of a sample: its y4m part, or its mp4 part through ffmpeg (from
-// a temporary file, since ffmpeg reads MP4 by seeking).
-func sampleVideo(s *dataset.Sample) (*video.Clip, error) {
-	if part, ok := s.Parts["y4m"]; ok {
-		return video.DecodeY4M(bytes.NewReader(part), s.Shard+":"+s.Key+".y4m", video.Options{})
-	}
-	part, ok := s.Parts["mp4"]
-	if !ok {
-		return nil, fmt.Errorf("tokenizer: shard %s sample %s has no y4m or mp4 video (parts %v)", s.Shard, s.Key, partNames(s))
-	}
-	f, err := os.CreateTemp("", "wfm-sample-*.mp4")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(part); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, err
-	}
-	return video.Read(context.Background(), f.Name(), video.Options{})
-}
-
-func partNames(s *dataset.Sample) []string {
-	var names []string
-	for k := range s.Parts {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // videoExtensions are the files ReadFolderClips reads: what video.Read opens (mp4 and the other
