@@ -76,6 +76,9 @@ func LoadWeights(path string, cfg *Config) (*model.Store, Config, error) {
 	return store, use, nil
 }
 
+// DefaultOverlap as CodecOptions.Overlap asks for a quarter of the tile.
+const DefaultOverlap = -1
+
 // CodecOptions configure how a [Codec] cuts videos into the pieces the tokenizer sees.
 type CodecOptions struct {
 	// Window is the number of frames per temporal window, 1 + k·t for the tokenizer's temporal
@@ -85,7 +88,7 @@ type CodecOptions struct {
 	// Tile is the side, in pixels, of the square spatial tiles a large frame is cut into (a
 	// multiple of the spatial compression s); 0 encodes whole frames. Overlap is the number of
 	// pixels neighbouring tiles share (a multiple of s, less than Tile); the overlaps are
-	// blended linearly.
+	// blended linearly. Overlap DefaultOverlap is Tile/4 rounded down to a multiple of s.
 	Tile, Overlap int
 	// Batch is the number of windows encoded or decoded per call (default 1).
 	Batch int
@@ -110,8 +113,14 @@ type Codec struct {
 	frames int // Window
 }
 
+// OptionsError is NewCodec's (and Open's) error for CodecOptions that do not fit the tokenizer.
+type OptionsError struct{ Err error }
+
+func (e *OptionsError) Error() string { return e.Err.Error() }
+func (e *OptionsError) Unwrap() error { return e.Err }
+
 // NewCodec returns a codec running tokenizer m with the weights of store (as [LoadWeights]
-// returns them) on backend b.
+// returns them) on backend b. Options that do not fit the tokenizer give an *OptionsError.
 func NewCodec(b compute.Backend, m *Tokenizer, store *model.Store, opts CodecOptions) (*Codec, error) {
 	c := m.Config()
 	t, s := c.TemporalCompression, c.SpatialCompression
@@ -119,12 +128,15 @@ func NewCodec(b compute.Backend, m *Tokenizer, store *model.Store, opts CodecOpt
 		opts.Window = c.TrainFrames()
 	}
 	if opts.Window < 1 || (opts.Window-1)%t != 0 {
-		return nil, fmt.Errorf("tokenizer: window of %d frames is not 1 + k·%d", opts.Window, t)
+		return nil, &OptionsError{fmt.Errorf("tokenizer: window of %d frames is not 1 + k·%d", opts.Window, t)}
+	}
+	if opts.Overlap == DefaultOverlap {
+		opts.Overlap = max(opts.Tile, 0) / 4 / s * s
 	}
 	if opts.Tile < 0 || opts.Tile%s != 0 || opts.Overlap < 0 || opts.Overlap%s != 0 ||
 		(opts.Tile > 0 && opts.Overlap >= opts.Tile) {
-		return nil, fmt.Errorf("tokenizer: tile %d and overlap %d must be multiples of %d with overlap < tile",
-			opts.Tile, opts.Overlap, s)
+		return nil, &OptionsError{fmt.Errorf("tokenizer: tile %d and overlap %d must be multiples of %d with overlap < tile",
+			opts.Tile, opts.Overlap, s)}
 	}
 	if opts.Batch <= 0 {
 		opts.Batch = 1
@@ -133,7 +145,7 @@ func NewCodec(b compute.Backend, m *Tokenizer, store *model.Store, opts CodecOpt
 		opts.DType = dtypes.Float32
 	}
 	if opts.DType != dtypes.Float32 && opts.DType != dtypes.BFloat16 {
-		return nil, fmt.Errorf("tokenizer: codec dtype %s: want float32 or bfloat16", opts.DType)
+		return nil, &OptionsError{fmt.Errorf("tokenizer: codec dtype %s: want float32 or bfloat16", opts.DType)}
 	}
 	return newCodec(b, m, store, opts)
 }

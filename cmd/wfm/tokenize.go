@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -68,28 +68,26 @@ func (f *tokenizeFlags) codec(cmd *cobra.Command) (*tokenizer.Codec, tokenizer.C
 	if err != nil {
 		return nil, tokenizer.Config{}, nil, err
 	}
-	store, cfg, err := tokenizer.LoadWeights(f.weights, want)
-	if err != nil {
-		return nil, cfg, nil, err
-	}
-	m, err := tokenizer.New(cfg)
-	if err != nil {
-		return nil, cfg, nil, err
-	}
-	overlap := f.overlap
+	opts := tokenizer.CodecOptions{Window: f.window, Tile: f.tile, Overlap: f.overlap, Batch: f.batch, DType: dt}
 	if f.tile > 0 && !cmd.Flags().Changed("overlap") {
-		overlap = f.tile / 4 / cfg.SpatialCompression * cfg.SpatialCompression
+		opts.Overlap = tokenizer.DefaultOverlap
+	} else if f.overlap == tokenizer.DefaultOverlap {
+		return nil, tokenizer.Config{}, nil, usagef("%s: --overlap %d: want pixels >= 0", cmd.CommandPath(), f.overlap)
 	}
 	b, _, err := backend.Open(global.backend)
 	if err != nil {
-		return nil, cfg, nil, err
+		return nil, tokenizer.Config{}, nil, err
 	}
-	c, err := tokenizer.NewCodec(b, m, store, tokenizer.CodecOptions{Window: f.window, Tile: f.tile, Overlap: overlap, Batch: f.batch, DType: dt})
+	c, err := tokenizer.Open(b, f.weights, want, opts)
 	if err != nil {
 		b.Finalize()
-		return nil, cfg, nil, usageError{err}
+		var oerr *tokenizer.OptionsError
+		if errors.As(err, &oerr) {
+			err = usageError{err}
+		}
+		return nil, tokenizer.Config{}, nil, err
 	}
-	return c, cfg, func() { c.Close(); b.Finalize() }, nil
+	return c, c.Config(), func() { c.Close(); b.Finalize() }, nil
 }
 
 // lockOutput takes the exclusive lock (package dirlock) on the output folder dir of cmd, which
@@ -141,27 +139,19 @@ func baseName(path string) string {
 	return strings.TrimSuffix(name, filepath.Ext(name))
 }
 
-// readVideos reads every input video and counts the windows they make.
-func readVideos(cmd *cobra.Command, paths []string, window int) ([]*video.Clip, int, error) {
+// readVideos reads every input video and counts the windows c cuts them into.
+func readVideos(cmd *cobra.Command, paths []string, c *tokenizer.Codec) ([]*video.Clip, int, error) {
 	clips := make([]*video.Clip, len(paths))
 	n := 0
 	for i, p := range paths {
-		c, err := video.Read(cmd.Context(), p, video.Options{})
+		clip, err := video.Read(cmd.Context(), p, video.Options{})
 		if err != nil {
 			return nil, 0, err
 		}
-		clips[i] = c
-		n += (c.Frames + window - 1) / window
+		clips[i] = clip
+		n += c.Windows(clip.Frames)
 	}
 	return clips, n, nil
-}
-
-// windowFrames is the window length the codec uses for cfg.
-func (f *tokenizeFlags) windowFrames(cfg tokenizer.Config) int {
-	if f.window > 0 {
-		return f.window
-	}
-	return cfg.TrainFrames()
 }
 
 type tokenizeFileResult struct {
@@ -222,7 +212,7 @@ carries no config (official checkpoints).`,
 				return err
 			}
 			defer lock.Release()
-			clips, n, err := readVideos(cmd, args, enc.windowFrames(cfg))
+			clips, n, err := readVideos(cmd, args, c)
 			if err != nil {
 				return err
 			}
@@ -277,7 +267,7 @@ carries no config (official checkpoints).`,
 				if toks[i], err = tokenizer.LoadTokens(p); err != nil {
 					return err
 				}
-				if !sameConfig(toks[i].Config, cfg) {
+				if !tokenizer.SameModel(toks[i].Config, cfg) {
 					return fmt.Errorf("tokenize: %s was made by tokenizer %s, the weights are %s", p, toks[i].Config.Name, cfg.Name)
 				}
 				n += toks[i].Dims[0]
@@ -327,28 +317,22 @@ carries no config (official checkpoints).`,
 				return err
 			}
 			defer lock.Release()
-			clips, n, err := readVideos(cmd, args, rt.windowFrames(cfg))
+			clips, n, err := readVideos(cmd, args, c)
 			if err != nil {
 				return err
 			}
 			bar := rt.bar(2*n, "roundtrip")
 			res := tokenizeResult{Config: cfg}
 			for i, clip := range clips {
-				start := time.Now()
-				tok, err := c.Encode(clip, tick(bar))
+				r, err := c.RoundTrip(clip, tick(bar))
 				if err != nil {
-					return fmt.Errorf("tokenize: encoding %s: %w", args[i], err)
-				}
-				mid := time.Now()
-				got, err := c.Decode(tok, tick(bar))
-				if err != nil {
-					return fmt.Errorf("tokenize: decoding %s: %w", args[i], err)
-				}
-				end := time.Now()
-				q, err := tokenizer.Measure([]*video.Clip{clip}, []*video.Clip{got})
-				if err != nil {
+					var rerr *tokenizer.RoundTripError
+					if errors.As(err, &rerr) {
+						return fmt.Errorf("tokenize: %s %s: %w", rerr.Stage, args[i], rerr.Err)
+					}
 					return err
 				}
+				got, tok, q := r.Decoded, r.Tokens, r.Quality
 				grid, err := video.Grid([]*video.Clip{clip, got}, []string{"original", cfg.Name}, video.GridOptions{Columns: 2, Gap: 2})
 				if err != nil {
 					return err
@@ -360,11 +344,9 @@ carries no config (official checkpoints).`,
 				if err := video.Write(cmd.Context(), out, grid, video.Options{}); err != nil {
 					return err
 				}
-				frames := float64(clip.Frames)
 				res.Files = append(res.Files, tokenizeFileResult{Input: args[i], Compare: out, Frames: clip.Frames,
 					Height: clip.Height, Width: clip.Width, Dims: tok.Dims, PSNR: &q.PSNR, SSIM: &q.SSIM,
-					EncMS: float64(mid.Sub(start).Microseconds()) / 1000 / frames,
-					DecMS: float64(end.Sub(mid).Microseconds()) / 1000 / frames})
+					EncMS: r.EncodeMSPerFrame, DecMS: r.DecodeMSPerFrame})
 			}
 			finish(bar)
 			return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error {
@@ -378,11 +360,4 @@ carries no config (official checkpoints).`,
 	}
 	rt.register(rtCmd, true)
 	parent.AddCommand(rtCmd)
-}
-
-// sameConfig reports whether two tokenizer configs describe the same model.
-func sameConfig(a, b tokenizer.Config) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return string(ja) == string(jb)
 }
