@@ -157,6 +157,7 @@ the learning-rate schedule of --steps); at the end the weights (EMA average with
 	f.IntVar(&fl.tc.KeepCheckpoints, "keep", fl.tc.KeepCheckpoints, "checkpoints kept (0: all)")
 	f.Uint64Var(&fl.tc.Seed, "seed", fl.tc.Seed, "random seed (initialization, shuffling, noise)")
 	f.BoolVar(&fl.noProgress, "no-progress", false, "no progress bars")
+	f.BoolVar(&fl.verify, "verify", false, "check the SHA-256 of every shard against its index before reading any (default: each shard when first read)")
 	f.StringVar(&fl.latentStd, "latent-std", "channel", "latent normalization: channel (per frame and channel, as Cosmos) or frame (one scale per latent frame, for principal-component latents such as cv4x4x4-tiny's)")
 	f.StringVar(&fl.sigmaData, "sigma-data", fl.sigmaData, "EDM's sigma_data: global (one value, 0.5, as Cosmos) or channel (measured per latent channel on the training latents: the spread of what the denoiser predicts; for latents whose channels differ in scale, such as principal components)")
 	f.Float64Var(&fl.latentGain, "latent-gain", fl.latentGain, "multiply the normalized latents by this (with --residual-cond, so that the offsets from the last frame have about EDM's sigma_data of 0.5)")
@@ -183,7 +184,7 @@ type trainDiffusionFlags struct {
 	exportDType               string
 	sampleSigmaMin            float64
 	sampleGuidance            float64
-	noProgress                bool
+	noProgress, verify        bool
 	opts                      diffusion.TrainOptions
 	tc                        train.Config
 }
@@ -270,7 +271,7 @@ func (fl *trainDiffusionFlags) options(cmd *cobra.Command) (diffusion.Config, di
 		ro.Progress = cmd.ErrOrStderr()
 	}
 	data := diffusion.TrainData{Dir: fl.data, Prefix: fl.prefix, ShardClipOptions: diffusion.ShardClipOptions{
-		Frames: fl.frames, Bucket: diffusion.Bucket{Width: bw, Height: bh}, MaxClips: fl.maxClips}}
+		Frames: fl.frames, Bucket: diffusion.Bucket{Width: bw, Height: bh}, MaxClips: fl.maxClips, Verify: fl.verify}}
 	return cfg, data, ro, nil
 }
 

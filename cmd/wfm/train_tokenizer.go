@@ -98,7 +98,7 @@ func init() {
 		crop                      int
 		valClips, valFrames       int
 		dtype, out, export        string
-		noProgress                bool
+		noProgress, verify        bool
 		lossOpts                  = tokenizer.DefaultLossOptions()
 		tc                        = train.DefaultConfig()
 		batch                     = 2
@@ -164,7 +164,7 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 			}
 			defer lock.Release()
 			tc.Progress = !noProgress && !global.json
-			co := tokenizer.ClipOptions{Frames: frames, Size: res, Crop: crop, MaxClips: maxClips}
+			co := tokenizer.ClipOptions{Frames: frames, Size: res, Crop: crop, MaxClips: maxClips, Verify: verify}
 			var trainClips, val []*video.Clip
 			if data != "" {
 				if trainClips, err = tokenizer.ReadShardClips(data, prefix, co); err != nil {
@@ -181,7 +181,7 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 			if valFrames == 0 {
 				valFrames = cfg.TrainFrames()
 			}
-			vo := tokenizer.ClipOptions{Frames: valFrames, Size: res, MaxClips: valClips}
+			vo := tokenizer.ClipOptions{Frames: valFrames, Size: res, MaxClips: valClips, Verify: verify}
 			if valVid != "" {
 				if val, err = tokenizer.ReadFolderClips(cmd.Context(), valVid, vo); err != nil {
 					return err
@@ -288,5 +288,6 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 	f.StringVar(&export, "export", "", "trained weights file (default OUT/tokenizer.safetensors)")
 	f.StringVar(&exportFormat, "export-format", "store", "weights format: store (variable paths, config in NAME.json), official (Cosmos state-dict keys, F32) or official-f16 (the same in float16, half the size)")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
+	f.BoolVar(&verify, "verify", false, "check the SHA-256 of every shard against its index before reading any (default: each shard when first read)")
 	trainCmd.AddCommand(cmd)
 }
