@@ -1,5 +1,6 @@
 // Package dataset stores training and benchmark data as WebDataset-style tar shards and reads
-// them back, either as a plain stream or through a deterministic, exactly resumable loader.
+// them back: as a plain stream, as decoded training videos (VideoReader), or through a
+// deterministic, exactly resumable loader.
 //
 // # Shard format
 //
@@ -53,7 +54,22 @@
 // the index. A folder without an index is read by shard names, unchecked, unless
 // OpenOptions.RequireIndex.
 //
+// # Training videos
+//
+// VideoReader (OpenVideos, ReadVideos) is the one shard reader of every trainer that learns from
+// clips: tokenizer.ReadShardClips and diffusion.ReadShardClips read through it and differ only in
+// how they cut and resize a video. It decodes a sample's KEY.y4m part, or its KEY.mp4 part
+// through ffmpeg, with the captions of its KEY.json, skips videos shorter than
+// VideoOptions.MinFrames, and checks the shards like OpenDir; VideoOptions.Verify hashes them all
+// before the first video (wfm train --verify). Both trainers hold their clips in memory (the
+// tokenizer as pixels, the diffusion model as cached latents) and draw shuffled batches from them
+// with train.NewSliceLoader, whose position the training checkpoint records; they do not stream
+// through Loader.
+//
 // # Loading for training
+//
+// Loader is for data that does not fit in memory, streamed shard by shard (no wfm trainer
+// needs it yet: their training sets are small enough to hold).
 //
 // Loader iterates over the shards epoch after epoch. Each epoch it shuffles the shard order
 // with a seeded PCG generator (math/rand/v2), streams the shards in that order through a
