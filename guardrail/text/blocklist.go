@@ -342,6 +342,9 @@ func (b *Blocklist) checkView(prompt string, v View) []Match {
 	mk := func(rule string, e *Entry, i, ei int, ratio float64) Match {
 		n := len(e.words)
 		s, t := toks[i].Start, toks[i+n-1].End
+		if s > t { // a view read backwards (ViewTurned)
+			s, t = toks[i+n-1].Start, toks[i].End
+		}
 		matched[[2]int{i, ei}] = true
 		return Match{Rule: rule, Category: e.Category, Entry: e.Phrase, View: v.Name,
 			Span: prompt[s:t], Start: s, End: t, Ratio: ratio}

@@ -7,9 +7,16 @@
 // Views turns a prompt into a few token sequences ("views"), each token remembering the byte
 // span of the original text it came from, so that a match can name what it matched:
 //
-//	folded   Unicode folded to ASCII (NFKD with marks dropped, plus a table of look-alike letters
-//	         from other scripts such as Cyrillic "а"), lower case, zero-width characters removed,
-//	         split at anything that is not a letter or digit.
+//	folded   Unicode folded to ASCII (NFKD with marks dropped, then Unicode's confusables
+//	         skeleton (UTS #39) for what NFKD leaves, kept only where the skeleton is ASCII
+//	         letters or digits: look-alikes from other scripts such as Cyrillic "а", Greek "ο",
+//	         Armenian "օ", Cherokee "Ꭺ"; plus small capitals "ᴀ" and turned or reversed letters
+//	         "ɐ", "ǝ" read as their letter), lower case, zero-width characters removed, split at
+//	         anything that is not a letter or digit. Letters without a Latin look-alike (most of
+//	         Cyrillic, Greek, and all of CJK, Arabic, Devanagari...) separate words, so benign
+//	         text in other scripts is not read as Latin words.
+//	turned   text written upside down ("ʇɹɐʇs" for "start"), when some word has a turned letter:
+//	         words in reverse order, and those words read backwards with b/q, d/p, n/u swapped.
 //	leet     digits and symbols inside words read as letters ("k1ll", "$ex", "@ss"): 0->o 1->i
 //	         3->e 4->a 5->s 7->t 8->b 9->g @->a $->s !->i |->i +->t, and a second view with
 //	         1 and | read as l; a * inside a word is kept as a mask ("f*ck").

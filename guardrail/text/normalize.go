@@ -32,11 +32,14 @@ const (
 	ViewLeetL    = "leet-l"
 	ViewJoined   = "joined"
 	ViewCompound = "compound"
+	ViewTurned   = "turned"
 )
 
 // confusables maps letters of other scripts that look like Latin letters, and Latin letters that
-// NFKD does not decompose, to ASCII. The look-alikes are the common ones from Unicode's
-// confusables list (Cyrillic and Greek letters shaped like Latin ones).
+// NFKD does not decompose, to ASCII: the common Cyrillic and Greek look-alikes, including lower
+// case letters whose capitals are the Latin look-alikes ("н", "т"), checked before the generated
+// confusableTable (Unicode's confusables skeleton restricted to ASCII targets, small capitals
+// and turned letters; see gen_confusables.go).
 var confusables = map[rune]string{
 	// Cyrillic
 	'а': "a", 'в': "b", 'е': "e", 'ё': "e", 'к': "k", 'м': "m", 'н': "h", 'о': "o", 'р': "p",
@@ -85,8 +88,7 @@ func FoldRune(r rune) string {
 	if invisible(r) {
 		return ""
 	}
-	r = unicode.ToLower(r)
-	if s, ok := confusables[r]; ok {
+	if s, ok := lookAlike(r); ok {
 		return s
 	}
 	var b strings.Builder
@@ -94,15 +96,34 @@ func FoldRune(r rune) string {
 		if unicode.Is(unicode.Mn, d) {
 			continue
 		}
-		d = unicode.ToLower(d)
-		if s, ok := confusables[d]; ok {
+		if d < utf8.RuneSelf {
+			b.WriteRune(unicode.ToLower(d))
+		} else if s, ok := lookAlike(d); ok {
 			b.WriteString(s)
-		} else if d < utf8.RuneSelf {
-			b.WriteRune(d)
 		}
 	}
 	return b.String()
 }
+
+// lookAlike returns the ASCII reading of a letter NFKD does not fold: a capital's own entry in
+// confusableTable (Greek "Η" is h, though "η" is n), else the lower case's in confusables, then
+// in confusableTable.
+func lookAlike(r rune) (string, bool) {
+	if l := unicode.ToLower(r); l != r {
+		if s, ok := confusableTable[r]; ok {
+			return s, true
+		}
+		r = l
+	}
+	if s, ok := confusables[r]; ok {
+		return s, true
+	}
+	s, ok := confusableTable[r]
+	return s, ok
+}
+
+// flipped reads an ASCII letter of upside-down text (b q d p n u turned half round).
+var flipped = map[byte]byte{'b': 'q', 'q': 'b', 'd': 'p', 'p': 'd', 'n': 'u', 'u': 'n'}
 
 // Fold returns s as lower-case ASCII: every character folded by FoldRune, invisible characters
 // removed, and characters without an ASCII reading replaced by a space.
@@ -123,6 +144,7 @@ func Fold(s string) string {
 type foldedChar struct {
 	c          byte
 	start, end int
+	turned     bool // read from a turned letter ("ɐ", "ʇ"): the chunk may be upside down
 }
 
 // chunks splits the folded prompt into runs of letters, digits and leet symbols.
@@ -135,6 +157,7 @@ func chunks(s string) [][]foldedChar {
 			cur = nil
 		}
 	}
+	native := nativeWords(s)
 	for i, r := range s {
 		end := i + utf8.RuneLen(r)
 		if r == utf8.RuneError {
@@ -144,20 +167,61 @@ func chunks(s string) [][]foldedChar {
 			continue
 		}
 		f := FoldRune(r)
-		if f == "" {
+		if f == "" || native[i] {
 			flush()
 			continue
 		}
+		turned := turnedLetters[r] || turnedLetters[unicode.ToLower(r)]
 		for j := 0; j < len(f); j++ {
 			c := f[j]
 			if isAlnum(c) || isLeetSymbol(c) {
-				cur = append(cur, foldedChar{c, i, end})
+				cur = append(cur, foldedChar{c, i, end, turned})
 			} else {
 				flush()
 			}
 		}
 	}
 	flush()
+	return out
+}
+
+// nativeWords marks the bytes of words written in another script: runs of letters, marks and
+// digits with no Latin letter and at least one letter without an ASCII reading ("сидит", "σπίτι",
+// "שלום"). Their look-alike letters are not read as Latin (that would cut benign text into
+// Latin fragments); a word mixing Latin letters with look-alikes ("kіll") is read.
+func nativeWords(s string) map[int]bool {
+	var out map[int]bool
+	start, latin, foreign := -1, false, false
+	flush := func(end int) {
+		if start >= 0 && foreign && !latin {
+			if out == nil {
+				out = map[int]bool{}
+			}
+			for i := start; i < end; i++ {
+				out[i] = true
+			}
+		}
+		start, latin, foreign = -1, false, false
+	}
+	for i, r := range s {
+		if invisible(r) {
+			continue
+		}
+		if !unicode.In(r, unicode.L, unicode.M, unicode.Nd) {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		switch {
+		case r < utf8.RuneSelf || unicode.Is(unicode.Latin, r):
+			latin = true
+		case unicode.IsLetter(r) && FoldRune(r) == "":
+			foreign = true
+		}
+	}
+	flush(len(s))
 	return out
 }
 
@@ -182,6 +246,9 @@ func Views(prompt string) []View {
 			views = append(views, lv)
 		}
 	}
+	if t, ok := upsideDown(cs); ok {
+		views = append(views, View{Name: ViewTurned, Tokens: t})
+	}
 	if c, ok := joinCompounds(prompt, folded.Tokens); ok {
 		views = append(views, View{Name: ViewCompound, Tokens: c})
 	}
@@ -192,6 +259,34 @@ func Views(prompt string) []View {
 		}
 	}
 	return views
+}
+
+// upsideDown reads text written upside down ("ʇɹɐʇs" for "start"): the chunks in reverse order,
+// each chunk with a turned letter read backwards with b/q, d/p and n/u swapped; ok reports
+// whether any chunk had a turned letter. Token spans still point into the prompt, so a token's
+// Start may follow the End of the token after it.
+func upsideDown(cs [][]foldedChar) (out []Token, ok bool) {
+	for k := len(cs) - 1; k >= 0; k-- {
+		ch := cs[k]
+		turned := false
+		for _, fc := range ch {
+			turned = turned || fc.turned
+		}
+		if !turned {
+			out = append(out, splitAlnum(ch)...)
+			continue
+		}
+		ok = true
+		rev := make([]foldedChar, len(ch))
+		for i, fc := range ch {
+			if f, isFlip := flipped[fc.c]; isFlip && !fc.turned {
+				fc.c = f
+			}
+			rev[len(ch)-1-i] = fc
+		}
+		out = append(out, splitAlnum(rev)...)
+	}
+	return out, ok
 }
 
 // splitAlnum cuts a chunk at its symbols into letter-and-digit tokens.
@@ -264,7 +359,11 @@ func makeToken(cs []foldedChar) Token {
 		}
 		b = append(b, fc.c)
 	}
-	return Token{Text: string(b), Start: cs[0].start, End: cs[len(cs)-1].end}
+	first, last := cs[0], cs[len(cs)-1]
+	if first.start > last.start { // read backwards (upsideDown)
+		first, last = last, first
+	}
+	return Token{Text: string(b), Start: first.start, End: last.end}
 }
 
 // joinCompounds joins words written with one hyphen, dot, underscore or apostrophe between
