@@ -14,7 +14,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
-	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/internal/testutil"
 )
 
 // tinyModel is the test's model: y = x·w + b, two variables.
@@ -29,10 +29,7 @@ func tinyModel(scope *model.Scope, x *graph.Node) *graph.Node {
 // declares the model's variables; trained values are set by the caller.
 func declaredStore(t *testing.T, values map[string][]float32) *model.Store {
 	t.Helper()
-	b, err := backend.NewGo()
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testutil.Backend()
 	store := model.NewStore()
 	store.SetParam(model.ParamInitialSeed, int64(1))
 	if _, err := model.CallOnce(b, store, tinyModel, tensors.FromValue([][]float32{{1, 2, 3}})); err != nil {
@@ -131,10 +128,7 @@ func TestLoadStoreCheckedWrongShapeAndExtra(t *testing.T) {
 }
 
 func TestRequireFailsTheGraphOnAMissingVariable(t *testing.T) {
-	b, err := backend.NewGo()
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testutil.Backend()
 	x := tensors.FromValue([][]float32{{1, 2, 3}})
 
 	// Another model's file: LoadStore alone takes it, and the model would run on initial values.
@@ -144,7 +138,7 @@ func TestRequireFailsTheGraphOnAMissingVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	Require(store, path)
-	_, err = model.CallOnce(b, store, tinyModel, x)
+	_, err := model.CallOnce(b, store, tinyModel, x)
 	var miss *MissingVariableError
 	if !errors.As(err, &miss) || miss.Variable != "/dense/weights" || miss.Source != path || miss.Held != len(testVars) {
 		t.Fatalf("the model ran on a store without its weights: %v", err)

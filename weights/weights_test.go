@@ -15,7 +15,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/wfm-platform/wfm/backend"
+	"github.com/wfm-platform/wfm/internal/testutil"
 
 	"github.com/wfm-platform/wfm/safetensors"
 )
@@ -336,10 +336,7 @@ func TestTensorConversionIsBitExact(t *testing.T) {
 // the store, then checks that a fresh store loaded from the file computes the very same next
 // step as the original: weights, step counter and RNG state all came back.
 func TestCheckpointResumesExactly(t *testing.T) {
-	goBackend, err := backend.NewGo()
-	if err != nil {
-		t.Fatal(err)
-	}
+	goBackend := testutil.Backend()
 	step := func(scope *model.Scope, g *graph.Graph) *graph.Node {
 		w := scope.Store().GetVariable("/dense/weights")
 		counter := scope.Store().GetVariable("/step")
