@@ -6,11 +6,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
-	wfmweights "github.com/wfm-platform/wfm/weights"
 	"github.com/wfm-platform/wfm/worldgen"
 )
 
@@ -64,55 +64,31 @@ show as noise. Use held-out shards (wfm synth --prefix val) for an honest figure
 				return err
 			}
 			defer b.Finalize()
-			store, cfg, err := diffusion.LoadWeights(weightsPath, !raw)
+			p, err := worldgen.Open(weightsPath, worldgen.Options{Backend: b, EMA: !raw, Tokenizer: tok, NoGuardrails: true})
 			if err != nil {
-				return err
+				return generateError(err)
 			}
-			wfmweights.Require(store, weightsPath)
-			if tok == "" {
-				tok = worldgen.ResolveModelPath(weightsPath, cfg.Tokenizer)
-			}
-			if tok == "" {
-				return usagef("eval denoise: the model names no tokenizer; give --tokenizer")
-			}
-			codec, tcfg, err := diffusion.OpenTokenizer(b, tok, frames)
+			defer p.Close()
+			tc, err := p.TemporalCompression()
 			if err != nil {
-				return usageError{err}
+				return generateError(err)
 			}
-			defer codec.Close()
-			tc := tcfg.TemporalCompression
 			if condFrames < 1 || condFrames >= frames || (condFrames-1)%tc != 0 {
 				return usagef("eval denoise: --cond-frames %d: want 1+k·%d, fewer than --frames %d", condFrames, tc, frames)
 			}
-			text, err := openDiffusionText(recordedTextEncoder(cfg), cfg, b, "")
+			progress, done := progressBar(cmd, noProgress, "encoding latents")
+			rep, err := p.EvaluateDenoiser(cmd.Context(), worldgen.DenoiseRequest{Data: data, Prefix: prefix, Frames: frames,
+				Width: bw, Height: bh, MaxClips: maxClips, CondFrames: condFrames, Sigmas: levels, Seed: seed, Progress: progress})
+			done()
 			if err != nil {
-				return err
+				return generateError(err)
 			}
-			set, stats, err := encodeTrainingSet(cmd, codec, text.enc, data, prefix, frames, bw, bh, maxClips, cfg,
-				tcfg.SpatialCompression, noProgress)
-			if err != nil {
-				return err
-			}
-			m, err := diffusion.New(cfg)
-			if err != nil {
-				return err
-			}
-			den, err := diffusion.NewDenoiser(b, store, m)
-			if err != nil {
-				return err
-			}
-			defer den.Close()
-			latentCond := 1 + (condFrames-1)/tc
-			errs, err := den.EvaluateDenoiser(cmd.Context(), set, latentCond, levels, seed)
-			if err != nil {
-				return err
-			}
-			out := evalDenoiseResult{Model: weightsPath, Clips: stats.Clips, CondFrames: condFrames, Latent: stats.Dims, Levels: errs}
+			out := evalDenoiseResult{Model: weightsPath, Clips: rep.Clips, CondFrames: condFrames, Latent: rep.Latent, Levels: rep.Levels}
 			return printResult(cmd.OutOrStdout(), out, func(w io.Writer) error {
 				fmt.Fprintf(w, "model        %s (%s)\nclips        %d from %s, latent %v, %d condition frames (%d latent)\n",
-					weightsPath, cfg.Name, stats.Clips, data, stats.Dims, condFrames, latentCond)
+					weightsPath, p.Config().Name, rep.Clips, data, rep.Latent, condFrames, rep.LatentCondFrames)
 				fmt.Fprintf(w, "%10s %12s %12s %12s %10s\n", "sigma", "model", "trivial", "copy-last", "vs copy")
-				for _, e := range errs {
+				for _, e := range rep.Levels {
 					fmt.Fprintf(w, "%10.4g %12.5f %12.5f %12.5f %9.2fx\n", e.Sigma, e.Model, e.Trivial, e.CopyLast, e.Model/e.CopyLast)
 				}
 				return nil
@@ -146,4 +122,26 @@ func parseSigmas(s string) ([]float64, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// progressBar returns a progress callback (done of total) drawing a bar on stderr, unless
+// noProgress or --json, and the function that finishes the bar.
+func progressBar(cmd *cobra.Command, noProgress bool, what string) (progress func(done, total int), finish func()) {
+	var bar *progressbar.ProgressBar
+	progress = func(done, total int) {
+		if noProgress || global.json {
+			return
+		}
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+				progressbar.OptionSetDescription(what), progressbar.OptionShowCount())
+		}
+		_ = bar.Add(1)
+	}
+	return progress, func() {
+		if bar != nil {
+			_ = bar.Finish()
+			fmt.Fprintln(cmd.ErrOrStderr())
+		}
+	}
 }

@@ -10,12 +10,10 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
-	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/train"
 )
 
@@ -360,32 +358,6 @@ func optionUsage(err error, prefix string) error {
 
 // trainDiffusionError is the error wfm train diffusion reports for an error of diffusion.Train.
 func trainDiffusionError(err error) error { return optionUsage(err, "train diffusion: ") }
-
-// encodeTrainingSet reads the clips of the shards, encodes them with the tokenizer, normalizes
-// the latents (with cfg's statistics when it has them, else their own) and embeds the captions
-// (diffusion.EncodeTrainingSet), with a progress bar on stderr unless noProgress or --json.
-func encodeTrainingSet(cmd *cobra.Command, codec *tokenizer.Codec, enc diffusion.TextEncoder, data, prefix string, frames, w, h, maxClips int,
-	cfg diffusion.Config, spatial int, noProgress bool) (*diffusion.TrainingSet, diffusion.CacheStats, error) {
-	var bar *progressbar.ProgressBar
-	progress := func(done, total int) {
-		if noProgress || global.json {
-			return
-		}
-		if bar == nil {
-			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-				progressbar.OptionSetDescription("encoding latents"), progressbar.OptionShowCount())
-		}
-		_ = bar.Add(1)
-	}
-	set, stats, err := diffusion.EncodeTrainingSet(cmd.Context(), codec, enc,
-		diffusion.TrainData{Dir: data, Prefix: prefix, ShardClipOptions: diffusion.ShardClipOptions{
-			Frames: frames, Bucket: diffusion.Bucket{Width: w, Height: h}, MaxClips: maxClips}}, cfg, spatial, progress)
-	if bar != nil {
-		_ = bar.Finish()
-		fmt.Fprintln(cmd.ErrOrStderr())
-	}
-	return set, stats, err
-}
 
 // diffusionText is the text encoder a diffusion model conditions on, with what identifies it.
 type diffusionText struct {
