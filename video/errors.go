@@ -25,8 +25,12 @@ var (
 	// ErrOddSize: H.264 with 4:2:0 chroma needs even width and height.
 	ErrOddSize = errors.New("odd frame size")
 	// ErrTool: ffmpeg or ffprobe could not be started or failed for a reason that is not
-	// about the input data (see the captured log).
+	// about the input data (see the captured log), or ffprobe gave no answer within
+	// Options.ProbeTimeout (then the error also wraps context.DeadlineExceeded).
 	ErrTool = errors.New("external tool failed")
+	// ErrNotRegular: the path is not a regular file (a named pipe, a device, a socket, or a
+	// folder named like a video file); it is refused before anything opens or probes it.
+	ErrNotRegular = errors.New("not a regular file")
 )
 
 // FormatError reports a problem with one video file, folder or stream. Path names it (a file

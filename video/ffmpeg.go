@@ -117,24 +117,33 @@ func ctxError(ctx context.Context, path string) error {
 	return nil
 }
 
-// Probe asks ffprobe for the first video stream of path.
+// Probe asks ffprobe for the first video stream of path, which must be a regular file (else
+// ErrNotRegular). ffprobe is killed after opts.ProbeTimeout (an error wrapping ErrTool and
+// context.DeadlineExceeded).
 func Probe(ctx context.Context, path string, opts Options) (Info, error) {
 	info := Info{Path: path, Format: "ffmpeg"}
-	if _, err := os.Stat(path); err != nil {
-		return info, fileError(path, "ffmpeg", "open", err)
+	if err := checkRegular(path, "ffmpeg"); err != nil {
+		return info, err
 	}
 	probe, err := toolPath(path, opts.FFprobe, "ffprobe")
 	if err != nil {
 		return info, err
 	}
+	timeout := opts.probeTimeout()
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	var stdout bytes.Buffer
 	stderr := &tailBuffer{}
-	cmd := exec.CommandContext(ctx, probe, "-v", "error", "-select_streams", "v:0",
+	cmd := exec.CommandContext(pctx, probe, "-v", "error", "-select_streams", "v:0",
 		"-show_entries", "stream=width,height,r_frame_rate,avg_frame_rate,nb_frames", "-of", "json", fileURL(path))
 	cmd.Stdout, cmd.Stderr, cmd.WaitDelay = &stdout, stderr, waitDelay
 	if err := cmd.Run(); err != nil {
 		if cerr := ctxError(ctx, path); cerr != nil {
 			return info, cerr
+		}
+		if pctx.Err() != nil {
+			return info, &FormatError{Path: path, Format: "ffmpeg", Err: errors.Join(ErrTool, context.DeadlineExceeded),
+				Reason: fmt.Sprintf("ffprobe gave no answer within %v and was stopped", timeout), Log: stderr.lastLines()}
 		}
 		return info, &FormatError{Path: path, Format: "ffmpeg", Reason: "ffprobe cannot read it as a video",
 			Err: ErrMalformed, Log: stderr.lastLines()}
@@ -206,6 +215,9 @@ func OpenFFmpeg(ctx context.Context, path string, opts Options) (*FFmpegReader, 
 	}
 	bin, err := toolPath(path, opts.FFmpeg, "ffmpeg")
 	if err != nil {
+		return nil, err
+	}
+	if err := checkRegular(path, "ffmpeg"); err != nil { // swapped for a pipe since the probe
 		return nil, err
 	}
 	num, den := fpsRatio(info.FPS)

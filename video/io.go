@@ -79,10 +79,18 @@ func ReadAll(r FrameReader, lim Limits) (*Clip, error) {
 //   - .gif: the pure-Go GIF decoder (frames are composited in memory first);
 //   - anything else: ffmpeg (see FFmpegReader), which needs ffmpeg and ffprobe.
 //
+// A path that exists and is not a regular file (a named pipe, a device, a socket, a folder
+// named like a video file) is refused with ErrNotRegular before anything reads it.
+//
 // ctx only matters for ffmpeg: cancelling it kills the decoder.
 func Open(ctx context.Context, path string, opts Options) (FrameReader, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		if videoExts[strings.ToLower(filepath.Ext(path))] {
+			return nil, notRegular(path, formatOf(path), st.Mode())
+		}
 		return openPNGSequence(filepath.Join(path, opts.pattern()), opts)
+	} else if err == nil && !st.Mode().IsRegular() {
+		return nil, notRegular(path, formatOf(path), st.Mode())
 	}
 	switch ext := strings.ToLower(filepath.Ext(path)); {
 	case ext == ".png" && strings.Contains(filepath.Base(path), "%"):

@@ -3,6 +3,7 @@ package video
 import (
 	"fmt"
 	"math"
+	"time"
 )
 
 // Default limits and settings; Options fields left at their zero value take these.
@@ -27,6 +28,9 @@ const (
 	CRFLossless = -1
 	// DefaultPreset is the x264 speed/size preset.
 	DefaultPreset = "medium"
+	// DefaultProbeTimeout bounds one ffprobe run. ffprobe reads only headers and answers in
+	// well under a second for a local file; a probe that takes this long is stuck.
+	DefaultProbeTimeout = 30 * time.Second
 )
 
 // Limits bound what a reader accepts, so hostile or broken input cannot make it allocate
@@ -140,6 +144,17 @@ type Options struct {
 	// FFmpeg and FFprobe are the tool binaries; default "ffmpeg" and "ffprobe" on PATH.
 	FFmpeg  string
 	FFprobe string
+	// ProbeTimeout bounds each ffprobe run; ffprobe is killed after it. Default
+	// DefaultProbeTimeout. (ffmpeg runs as long as the video needs; cancel the context to stop
+	// it.)
+	ProbeTimeout time.Duration
+}
+
+func (o Options) probeTimeout() time.Duration {
+	if o.ProbeTimeout > 0 {
+		return o.ProbeTimeout
+	}
+	return DefaultProbeTimeout
 }
 
 func (o Options) fps() float64 {

@@ -49,8 +49,12 @@ func openPNGSequence(pattern string, opts Options) (FrameReader, error) {
 	var names []string
 	for i := start; ; i++ {
 		name := fmt.Sprintf(pattern, i)
-		if _, err := os.Stat(name); err != nil {
+		st, err := os.Stat(name)
+		if err != nil {
 			break
+		}
+		if !st.Mode().IsRegular() {
+			return nil, notRegular(name, "png", st.Mode())
 		}
 		if len(names) == lim.MaxFrames {
 			return nil, &FormatError{Path: pattern, Format: "png", Err: ErrLimit,
@@ -81,9 +85,9 @@ func newPNGReader(path string, names []string, opts Options) (*pngSequenceReader
 }
 
 func pngConfig(name string) (image.Config, error) {
-	f, err := os.Open(name)
+	f, err := openRegular(name, "png")
 	if err != nil {
-		return image.Config{}, fileError(name, "png", "open", err)
+		return image.Config{}, err
 	}
 	defer f.Close()
 	cfg, err := png.DecodeConfig(bufio.NewReader(f))
@@ -125,9 +129,9 @@ func (r *pngSequenceReader) Next() ([]uint8, error) {
 		return nil, &FormatError{Path: name, Format: "png", Err: ErrMalformed,
 			Reason: fmt.Sprintf("frame is %dx%d, the first frame %dx%d", cfg.Width, cfg.Height, r.width, r.height)}
 	}
-	f, err := os.Open(name)
+	f, err := openRegular(name, "png")
 	if err != nil {
-		return nil, fileError(name, "png", "open", err)
+		return nil, err
 	}
 	img, err := png.Decode(bufio.NewReader(f))
 	f.Close()

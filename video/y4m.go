@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -436,9 +435,9 @@ func DecodeY4M(r io.Reader, name string, opts Options) (*Clip, error) {
 }
 
 func openY4M(path string, opts Options) (*Y4MReader, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path, "y4m")
 	if err != nil {
-		return nil, fileError(path, "y4m", "open", err)
+		return nil, err
 	}
 	r, err := NewY4MReader(f, path, opts.Limits, opts.FPS)
 	if err != nil {
