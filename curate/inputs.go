@@ -20,18 +20,41 @@ var VideoExts = map[string]bool{".mp4": true, ".m4v": true, ".mov": true, ".mkv"
 // ErrNoInputs is returned by ListInputs when the folder or list names no video file.
 var ErrNoInputs = errors.New("curate: no video files")
 
+// ErrNotListable is returned by ListInputs for an input that is neither a folder nor a regular
+// list file (opening a named pipe would block until something writes to it).
+var ErrNotListable = errors.New("curate: not a folder or a list file")
+
+// fileKind names a file type that is neither a folder nor a regular file.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file (mode " + m.String() + ")"
+}
+
 // ListInputs lists the videos to curate from in, as Config.Inputs wants them (sorted):
 //   - a folder: every file below it whose extension is in VideoExts (folders whose name starts
 //     with a dot are skipped); the other files are returned in skipped;
 //   - any other file: a list of videos, one per line, relative to the list's folder; blank
 //     lines and lines starting with # are ignored.
 //
-// An in that cannot be opened gives os.Stat's error unwrapped (an *fs.PathError); a list or
-// folder without videos gives an error wrapping ErrNoInputs.
+// An in that cannot be opened gives os.Stat's error unwrapped (an *fs.PathError); an in that
+// is neither a folder nor a regular file (a named pipe, a device) an error wrapping
+// ErrNotListable, without opening it; a list or folder without videos gives an error wrapping
+// ErrNoInputs. Videos that are not regular files are listed (a folder entry that is a pipe
+// named x.mp4): the decode stage quarantines them as not_regular.
 func ListInputs(in string) (inputs, skipped []string, err error) {
 	st, err := os.Stat(in)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%w: %s is %s", ErrNotListable, in, fileKind(st.Mode()))
 	}
 	if st.IsDir() {
 		err = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
