@@ -1,12 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -20,8 +18,6 @@ import (
 	"github.com/wfm-platform/wfm/eval/geometry"
 	"github.com/wfm-platform/wfm/eval/physics"
 	"github.com/wfm-platform/wfm/eval/report"
-	"github.com/wfm-platform/wfm/internal/atomicfile"
-	"github.com/wfm-platform/wfm/video"
 	sim "github.com/wfm-platform/wfm/world/physics"
 )
 
@@ -47,84 +43,6 @@ prints a summary (or the JSON with --json).
 func init() {
 	rootCmd.AddCommand(evalCmd)
 	evalCmd.AddCommand(evalFidelityCmd(), evalConsistencyCmd(), evalPhysicsCmd(), evalDenoiseCmd())
-}
-
-// videoExts are the extensions video.Read knows, for listing the videos of a folder.
-var videoExts = []string{".y4m", ".gif", ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi"}
-
-// isFrameFolder reports whether dir is one video stored as a PNG sequence (video.DefaultPattern).
-func isFrameFolder(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, fmt.Sprintf(video.DefaultPattern, 0)))
-	return err == nil
-}
-
-// listVideos returns the videos in dir by name: files with a video extension and sub-folders
-// holding a PNG sequence, sorted.
-func listVideos(dir string) (map[string]string, []string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, fmt.Errorf("eval: %w", err)
-	}
-	paths := map[string]string{}
-	var names []string
-	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
-		if e.IsDir() && !isFrameFolder(p) || !e.IsDir() && !slices.Contains(videoExts, strings.ToLower(filepath.Ext(e.Name()))) {
-			continue
-		}
-		name := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
-		if e.IsDir() {
-			name = e.Name()
-		}
-		if prev, dup := paths[name]; dup {
-			return nil, nil, fmt.Errorf("eval: %s and %s are both named %q", prev, p, name)
-		}
-		paths[name] = p
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return paths, names, nil
-}
-
-// videoInputs resolves --pred and --ref into pairs of paths: two videos (files or PNG-sequence
-// folders), or two folders of videos paired by name (the file name without its extension).
-func videoInputs(pred, ref string) (names, preds, refs []string, err error) {
-	ps, err1 := os.Stat(pred)
-	rs, err2 := os.Stat(ref)
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, nil, nil, fmt.Errorf("eval fidelity: %w", err)
-	}
-	single := func(p string, st os.FileInfo) bool { return !st.IsDir() || isFrameFolder(p) }
-	switch {
-	case single(pred, ps) && single(ref, rs):
-		name := strings.TrimSuffix(filepath.Base(pred), filepath.Ext(pred))
-		return []string{name}, []string{pred}, []string{ref}, nil
-	case single(pred, ps) || single(ref, rs):
-		return nil, nil, nil, usagef("eval fidelity: --pred and --ref must both be videos or both folders of videos")
-	}
-	pp, pn, err := listVideos(pred)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	rp, _, err := listVideos(ref)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var missing []string
-	for _, n := range pn {
-		if r, ok := rp[n]; ok {
-			names, preds, refs = append(names, n), append(preds, pp[n]), append(refs, r)
-		} else {
-			missing = append(missing, n)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, nil, nil, fmt.Errorf("eval fidelity: no reference in %s for %s", ref, strings.Join(missing, ", "))
-	}
-	if len(names) == 0 {
-		return nil, nil, nil, fmt.Errorf("eval fidelity: no video in %s (extensions %s, or PNG-sequence folders)", pred, strings.Join(videoExts, " "))
-	}
-	return names, preds, refs, nil
 }
 
 type fidelityEvalResult struct {
@@ -157,21 +75,11 @@ to --out.`,
 				return err
 			}
 			defer lock.Release()
-			names, preds, refs, err := videoInputs(pred, ref)
-			if err != nil {
-				return err
-			}
-			var pairs []report.VideoPair
-			for i := range names {
-				p, err := video.Read(cmd.Context(), preds[i], video.Options{})
-				if err != nil {
-					return err
-				}
-				r, err := video.Read(cmd.Context(), refs[i], video.Options{})
-				if err != nil {
-					return err
-				}
-				pairs = append(pairs, report.VideoPair{Name: names[i], PredPath: preds[i], RefPath: refs[i], Pred: p, Ref: r})
+			pairs, err := report.PairVideos(cmd.Context(), pred, ref)
+			if errors.Is(err, report.ErrMixedInputs) {
+				return usagef("eval fidelity: --pred and --ref must both be videos or both folders of videos")
+			} else if err != nil {
+				return fmt.Errorf("eval fidelity: %w", err)
 			}
 			res, err := report.MeasureFidelity(pairs, luma)
 			if err != nil {
@@ -255,8 +163,7 @@ per-pair plot, keypoint-match images) to --out.`,
 					return err
 				}
 			}
-			st, err := os.Stat(dir)
-			if err != nil {
+			if _, err := os.Stat(dir); err != nil {
 				return fmt.Errorf("eval consistency: %w", err)
 			}
 			lock, err := lockOutput(cmd, out)
@@ -264,23 +171,9 @@ per-pair plot, keypoint-match images) to --out.`,
 				return err
 			}
 			defer lock.Release()
-			paths, names := map[string]string{}, []string(nil)
-			if !st.IsDir() || isFrameFolder(dir) {
-				name := strings.TrimSuffix(filepath.Base(dir), filepath.Ext(dir))
-				paths[name], names = dir, []string{name}
-			} else if paths, names, err = listVideos(dir); err != nil {
-				return err
-			}
-			if len(names) == 0 {
-				return fmt.Errorf("eval consistency: no video in %s (extensions %s, or PNG-sequence folders)", dir, strings.Join(videoExts, " "))
-			}
-			var clips []report.NamedClip
-			for _, n := range names {
-				c, err := video.Read(cmd.Context(), paths[n], video.Options{})
-				if err != nil {
-					return err
-				}
-				clips = append(clips, report.NamedClip{Name: n, Path: paths[n], Clip: c})
+			clips, err := report.ReadVideos(cmd.Context(), dir)
+			if err != nil {
+				return fmt.Errorf("eval consistency: %w", err)
 			}
 			res, err := report.MeasureConsistency(clips, K)
 			if err != nil {
@@ -312,21 +205,11 @@ per-pair plot, keypoint-match images) to --out.`,
 	return cmd
 }
 
-// writeEvalOutputs writes the JSON result and the HTML report into out.
+// writeEvalOutputs writes the JSON result and the HTML report into out (report.WriteOutputs).
 func writeEvalOutputs(out, jsonName string, result any, doc *report.Document) (jsonPath, htmlPath string, err error) {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return "", "", fmt.Errorf("eval: %w", err)
-	}
-	data, err := json.MarshalIndent(result, "", "  ")
+	jsonPath, htmlPath, err = report.WriteOutputs(out, jsonName, result, doc)
 	if err != nil {
-		return "", "", fmt.Errorf("eval: encode %s: %w", jsonName, err)
-	}
-	jsonPath, htmlPath = filepath.Join(out, jsonName), filepath.Join(out, "index.html")
-	if err := atomicfile.WriteFile(jsonPath, append(data, '\n'), 0o644); err != nil {
 		return "", "", fmt.Errorf("eval: %w", err)
-	}
-	if err := doc.Write(htmlPath); err != nil {
-		return "", "", err
 	}
 	return jsonPath, htmlPath, nil
 }
@@ -415,22 +298,11 @@ Writes physics.json and index.html to --out.`,
 				return err
 			}
 			defer lock.Release()
-			preds := physics.Baselines()
-			for spec := range strings.SplitSeq(models, ",") {
-				if spec = strings.TrimSpace(spec); spec == "" {
-					continue
-				}
-				p, err := physics.OpenModel(spec, diffusionModelOptions())
-				if err != nil {
-					return err
-				}
-				if c, ok := p.(io.Closer); ok {
-					defer c.Close() // frees a model's backend after the run
-				}
-				if !slices.ContainsFunc(preds, func(q physics.Predictor) bool { return q.Name() == p.Name() }) {
-					preds = append(preds, p)
-				}
+			preds, closeModels, err := physics.OpenModels(strings.Split(models, ","), diffusionModelOptions())
+			if err != nil {
+				return err
 			}
+			defer closeModels() // frees a model's backend after the run
 			total := cfg.N * len(cfg.Scenarios) * len(cfg.Splits)
 			var bar *progressbar.ProgressBar
 			if !noProgress && !global.json {
