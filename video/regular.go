@@ -1,7 +1,6 @@
 package video
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,7 +40,7 @@ func describeMode(m fs.FileMode) string {
 
 func notRegular(path, format string, m fs.FileMode) *FormatError {
 	return &FormatError{Path: path, Format: format, Err: ErrNotRegular,
-		Reason: fmt.Sprintf("%s, not a regular file: only regular files are read as videos", describeMode(m))}
+		Reason: describeMode(m) + "; only regular files are read as videos"}
 }
 
 // checkRegular reports an error unless path (after symbolic links) is a regular file.
