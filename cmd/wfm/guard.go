@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,8 +14,6 @@ import (
 	"github.com/wfm-platform/wfm/guardrail"
 	"github.com/wfm-platform/wfm/guardrail/classify"
 	"github.com/wfm-platform/wfm/guardrail/face"
-	"github.com/wfm-platform/wfm/guardrail/text"
-	"github.com/wfm-platform/wfm/internal/atomicfile"
 	"github.com/wfm-platform/wfm/video"
 )
 
@@ -139,7 +137,7 @@ JSON, for 'wfm guard prompt --classifier builtin --builtin-model FILE'.`,
 	rootCmd.AddCommand(guardCmd)
 }
 
-// promptGuardFromFlags builds the pre-guard the flags describe.
+// promptGuardFromFlags builds the pre-guard the flags describe (guardrail.OpenPromptGuard).
 func promptGuardFromFlags() (*guardrail.PromptGuard, error) {
 	if guardFlags.attempts < 1 {
 		return nil, usagef("--classifier-attempts %d, want >= 1", guardFlags.attempts)
@@ -147,46 +145,26 @@ func promptGuardFromFlags() (*guardrail.PromptGuard, error) {
 	if guardFlags.timeout <= 0 {
 		return nil, usagef("--classifier-timeout %v, want > 0", guardFlags.timeout)
 	}
-	bl, err := text.LoadBlocklist(guardFlags.blocklist, guardFlags.whitelist)
-	if err != nil {
-		return nil, err
-	}
-	var cs []classify.TextClassifier
-	switch c := guardFlags.classifier; {
-	case c == "none" || c == "":
-	case c == "builtin":
-		var m *classify.LogReg
-		if p := guardFlags.builtinModel; p != "" {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return nil, fmt.Errorf("guard: read classifier model: %w", err)
-			}
-			if m, err = classify.LoadLogReg(data, p); err != nil {
-				return nil, err
-			}
-		} else if m, err = classify.DefaultLogReg(); err != nil {
-			return nil, err
-		}
-		cs = append(cs, m)
-	case strings.HasPrefix(c, "http://") || strings.HasPrefix(c, "https://"):
-		lg, err := served(c, guardFlags.classifierModel)
-		if err != nil {
-			return nil, err
-		}
-		cs = append(cs, lg)
-	default:
-		return nil, usagef("--classifier %q: want none, builtin or an http(s) URL", c)
-	}
-	return guardrail.NewPromptGuard(bl, cs...)
+	g, err := guardrail.OpenPromptGuard(guardrail.PromptGuardOptions{Blocklist: guardFlags.blocklist, Whitelist: guardFlags.whitelist,
+		Classifier: guardFlags.classifier, BuiltinModel: guardFlags.builtinModel, Served: servedFlags(guardFlags.classifierModel)})
+	return g, guardOptionError(err)
 }
 
-func served(url, model string) (*classify.LlamaGuard, error) {
-	lg, err := classify.NewLlamaGuard(classify.LlamaGuardConfig{URL: url, Model: model, APIKey: os.Getenv(guardAPIKeyEnv),
-		Timeout: guardFlags.timeout, Attempts: guardFlags.attempts})
-	if err != nil {
-		return nil, usageError{err}
+// servedFlags is the served-classifier settings of the flags, for the model named model.
+func servedFlags(model string) guardrail.ServedClassifier {
+	return guardrail.ServedClassifier{Model: model, APIKey: os.Getenv(guardAPIKeyEnv), Timeout: guardFlags.timeout, Attempts: guardFlags.attempts}
+}
+
+// guardOptionError makes an option error of the guardrail package a usage error (exit 2); an
+// unknown classifier is named by its flag.
+func guardOptionError(err error) error {
+	if !errors.Is(err, guardrail.ErrOption) {
+		return err
 	}
-	return lg, nil
+	if msg := err.Error(); strings.HasPrefix(msg, "classifier ") {
+		return usageError{errors.New("--" + msg)}
+	}
+	return usageError{err}
 }
 
 // guardOutput is what prompt and video print with --json.
@@ -253,9 +231,9 @@ func runGuardVideo(cmd *cobra.Command, args []string) error {
 		return usageError{err}
 	}
 	if guardFlags.frameClf != "" {
-		lg, err := served(guardFlags.frameClf, guardFlags.frameClfModel)
+		lg, err := servedFlags(guardFlags.frameClfModel).Open(guardFlags.frameClf)
 		if err != nil {
-			return err
+			return guardOptionError(err)
 		}
 		o.Classifier = lg
 	}
@@ -374,19 +352,8 @@ func runGuardTrain(cmd *cobra.Command, args []string) error {
 	m := classify.TrainLogReg(ex, classify.DefaultSeed)
 	m.Threshold = guardFlags.trainThreshold
 	elapsed := time.Since(start)
-	blob, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("guard: encode model: %w", err)
-	}
-	if err := atomicfile.WriteFile(guardFlags.trainOut, blob, 0o644); err != nil {
+	if err := m.Save(guardFlags.trainOut); err != nil {
 		return fmt.Errorf("guard: write model: %w", err)
-	}
-	// Training accuracy, as a sanity check only (not a measure of generalization).
-	right := 0
-	for _, e := range ex {
-		if (m.Probability(e.Text) >= m.Threshold) == e.Unsafe {
-			right++
-		}
 	}
 	res := struct {
 		Data             string  `json:"data"`
@@ -394,7 +361,7 @@ func runGuardTrain(cmd *cobra.Command, args []string) error {
 		Examples         int     `json:"examples"`
 		TrainingAccuracy float64 `json:"training_accuracy"`
 		Seconds          float64 `json:"seconds"`
-	}{name, guardFlags.trainOut, len(ex), float64(right) / float64(len(ex)), elapsed.Seconds()}
+	}{name, guardFlags.trainOut, len(ex), m.Accuracy(ex), elapsed.Seconds()}
 	return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error {
 		_, err := fmt.Fprintf(w, "trained on %d examples from %s in %.2fs (training accuracy %.3f); wrote %s\n",
 			res.Examples, name, res.Seconds, res.TrainingAccuracy, res.Out)
