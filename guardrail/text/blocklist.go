@@ -369,6 +369,9 @@ func (b *Blocklist) checkView(prompt string, v View) []Match {
 					s, t := toks[i].Start, toks[i].End
 					if ls := toks[i].letters; len(ls) == len(toks[i].Text) {
 						s, t = ls[k].Start, ls[k+len(g)-1].End
+						if s > t { // letters of a view read backwards (ViewTurned)
+							s, t = ls[k+len(g)-1].Start, ls[k].End
+						}
 					}
 					matched[[2]int{i, ei}] = true
 					out = append(out, Match{Rule: RuleSpelled, Category: e.Category, Entry: e.Phrase, View: v.Name,

@@ -9,7 +9,7 @@ import (
 // ASCII, and pointing at a span of the input.
 func FuzzViews(f *testing.F) {
 	for _, s := range []string{"", "k i l l", "k1ll!!", "$ex", "f*ck", "ｋｉｌｌ", "кill", "ki\u200bll", "\xff\xfe", "a|ien",
-		"Ǆ ﬁ ⅷ", "日本語 text", "***", "1 2 3 4", "k.i.l.l"} {
+		"Ǆ ﬁ ⅷ", "日本語 text", "***", "1 2 3 4", "k.i.l.l", "llᴉʞ ɐ ʍoɥs", "ǝ p ᴉ ɔ", "ᴋɪʟʟ", "сидит kіll", "ꓗꓲꓡꓡ"} {
 		f.Add(s)
 	}
 	b := defaultList(f)
