@@ -1,17 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/textenc"
-	"github.com/wfm-platform/wfm/textenc/spm"
 	"github.com/wfm-platform/wfm/train"
 )
 
@@ -54,24 +51,6 @@ Running the command again resumes from the newest checkpoint in --out.`,
 			if heldOutN < 1 || tc.Steps < 1 || o.BatchSize < 1 || o.Captions < o.BatchSize || o.Copies < 1 || !(o.MaskRate > 0 && o.MaskRate < 1) {
 				return usagef("train textenc: need --held-out >= 1, --steps >= 1, --batch >= 1, --captions >= batch, --copies >= 1, 0 < --mask-rate < 1")
 			}
-			var tokBytes []byte
-			var err error
-			if tokenizer == "" {
-				tokBytes, err = textenc.BuiltinTokenizer()
-			} else {
-				tokBytes, err = os.ReadFile(tokenizer)
-			}
-			if err != nil {
-				return err
-			}
-			tok, err := spm.Parse(tokBytes)
-			if err != nil {
-				return fmt.Errorf("train textenc: tokenizer %s: %w", tokenizer, err)
-			}
-			cfg, err := textenc.MaskedConfig(preset, tok)
-			if err != nil {
-				return usagef("train textenc: %v", err)
-			}
 			b, choice, err := backend.Open(global.backend)
 			if err != nil {
 				return err
@@ -81,27 +60,17 @@ Running the command again resumes from the newest checkpoint in --out.`,
 			tc.Dir = out
 			tc.WarmupSteps = min(tc.WarmupSteps, tc.Steps/10)
 			tc.Progress = !global.json
-			if export == "" {
-				export = filepath.Join(out, "model")
-			}
-			res, m, err := textenc.TrainMasked(cmd.Context(), b, cfg, tok, tc, o)
-			if err != nil {
-				return err
-			}
-			heldOut, err := textenc.SyntheticCaptions(heldOutN, o.CaptionSeed+1000)
-			if err != nil {
-				return err
-			}
-			acc, err := textenc.MaskedAccuracy(m, heldOut, o, tc.Seed+1000)
-			if err != nil {
-				return err
-			}
-			if err := textenc.Export(export, m, tokBytes); err != nil {
+			res, err := textenc.TrainRun(cmd.Context(), b, textenc.RunOptions{Tokenizer: tokenizer, Preset: preset, HeldOut: heldOutN,
+				Export: export, Train: tc, TrainOptions: o})
+			var presetErr *textenc.PresetError
+			if errors.As(err, &presetErr) {
+				return usagef("train textenc: %v", err)
+			} else if err != nil {
 				return err
 			}
 			r := trainTextencResult{Backend: choice, Steps: res.Step, ResumedFrom: res.ResumedFrom, FinalLoss: res.Loss,
-				UniformLoss: uniformLoss(cfg.VocabSize), HeldOutAcc: acc, Params: cfg.Params(),
-				TrainSeconds: res.Elapsed.Seconds(), Export: export, Checkpoint: res.Checkpoint, MetricsPath: res.MetricsPath}
+				UniformLoss: res.UniformLoss, HeldOutAcc: res.HeldOutAccuracy, Params: res.Config.Params(),
+				TrainSeconds: res.Elapsed.Seconds(), Export: res.Export, Checkpoint: res.Checkpoint, MetricsPath: res.MetricsPath}
 			return printResult(cmd.OutOrStdout(), r, func(w io.Writer) error {
 				p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 				if r.ResumedFrom > 0 {
@@ -130,7 +99,3 @@ Running the command again resumes from the newest checkpoint in --out.`,
 	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (masking, initialization, shuffling)")
 	trainCmd.AddCommand(cmd)
 }
-
-// uniformLoss is the cross-entropy (nats) of a uniform guess among vocab tokens: the loss of
-// knowing nothing.
-func uniformLoss(vocab int) float64 { return math.Log(float64(vocab)) }
