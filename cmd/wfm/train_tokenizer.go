@@ -13,7 +13,6 @@ import (
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/train"
-	"github.com/wfm-platform/wfm/video"
 )
 
 // tokenizerModelFlags are the flags that pick a tokenizer configuration, shared by
@@ -137,7 +136,7 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 			if err := lossOpts.Validate(); err != nil {
 				return usageError{err}
 			}
-			if exportFormat != "store" && exportFormat != "official" && exportFormat != "official-f16" {
+			if exportFormat != tokenizer.FormatStore && exportFormat != tokenizer.FormatOfficial && exportFormat != tokenizer.FormatOfficialF16 {
 				return usagef("--export-format %q: want store, official or official-f16", exportFormat)
 			}
 			if data == "" && videos == "" {
@@ -165,37 +164,14 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 			defer lock.Release()
 			tc.Progress = !noProgress && !global.json
 			co := tokenizer.ClipOptions{Frames: frames, Size: res, Crop: crop, MaxClips: maxClips, Verify: verify}
-			var trainClips, val []*video.Clip
-			if data != "" {
-				if trainClips, err = tokenizer.ReadShardClips(data, prefix, co); err != nil {
-					return err
-				}
-			}
-			if videos != "" {
-				more, err := tokenizer.ReadFolderClips(cmd.Context(), videos, co)
-				if err != nil {
-					return err
-				}
-				trainClips = append(trainClips, more...)
-			}
 			if valFrames == 0 {
 				valFrames = cfg.TrainFrames()
 			}
 			vo := tokenizer.ClipOptions{Frames: valFrames, Size: res, MaxClips: valClips, Verify: verify}
-			if valVid != "" {
-				if val, err = tokenizer.ReadFolderClips(cmd.Context(), valVid, vo); err != nil {
-					return err
-				}
-			} else if valPrefix != "" && valClips > 0 {
-				if valData == "" {
-					valData = data
-				}
-				if val, err = tokenizer.ReadShardClips(valData, valPrefix, vo); err != nil {
-					return err
-				}
-			}
-			if len(trainClips) < batch {
-				return fmt.Errorf("train tokenizer: %d training clips, fewer than the batch of %d", len(trainClips), batch)
+			trainClips, val, err := tokenizer.ReadRunClips(cmd.Context(), tokenizer.RunData{Shards: data, Prefix: prefix, Videos: videos,
+				Clip: co, ValVideos: valVid, ValShards: valData, ValPrefix: valPrefix, Val: vo}, batch)
+			if err != nil {
+				return err
 			}
 			m, err := tokenizer.New(cfg)
 			if err != nil {
@@ -213,30 +189,14 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(filepath.Dir(export), 0o755); err != nil {
-				return err
-			}
-			switch exportFormat {
-			case "official":
-				err = tokenizer.ExportOfficial(store, cfg, export)
-			case "official-f16":
-				err = tokenizer.ExportOfficialHalf(store, cfg, export)
-			default:
-				err = tokenizer.SaveWeights(export, store, cfg)
-			}
-			if err != nil {
+			if err := tokenizer.ExportWeights(store, cfg, export, exportFormat); err != nil {
 				return err
 			}
 			res := trainTokenizerResult{Config: cfg, Steps: r.Step, ResumedFrom: r.ResumedFrom, Loss: r.Loss,
 				TrainClips: len(trainClips), ValClips: len(val), Seconds: r.Elapsed.Seconds(),
 				Checkpoint: r.Checkpoint, Metrics: r.MetricsPath, Weights: export}
-			if hist, err := train.ReadMetrics(r.MetricsPath); err == nil {
-				for _, h := range hist {
-					if p, ok := h.Eval["psnr"]; ok {
-						ps, ss := float64(p), float64(h.Eval["ssim"])
-						res.PSNR, res.SSIM = &ps, &ss
-					}
-				}
+			if q, ok := tokenizer.LastHeldOut(r.MetricsPath); ok {
+				res.PSNR, res.SSIM = &q.PSNR, &q.SSIM
 			}
 			return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error {
 				p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
