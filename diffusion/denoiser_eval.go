@@ -28,7 +28,7 @@ type NoiseLevelError struct {
 // evalBatch is the number of clips per denoiser call in EvaluateDenoiser.
 const evalBatch = 8
 
-// EvaluateDenoiser measures the sampler's denoiser on the clips of set (a TrainingSet's video
+// EvaluateDenoiser measures the denoiser on the clips of set (a TrainingSet's video
 // tensors: normalized latents [N, T, h, w, C], contexts, fps, padding masks), conditioned on
 // their first condFrames latent frames, at each noise level of sigmas: x0 + σ·n goes in (one
 // seed for the noise), D(x; σ) comes out, and the error is averaged over the other frames.

@@ -97,37 +97,16 @@ precision/recall and deduplication results against its truth.json.`,
 			if minLen <= 0 || maxLen < minLen {
 				return usagef("curate: --min-len %g and --max-len %g: want 0 < min <= max", minLen, maxLen)
 			}
-			switch captioner {
-			case "none":
-			case "synth":
-				cfg.Captioner = &curate.SynthCaptioner{}
-			case "openai":
-				if captionURL == "" || captionModel == "" {
-					return usagef("curate: --captioner openai needs --caption-url and --caption-model")
-				}
-				cfg.Captioner = &curate.OpenAICaptioner{BaseURL: captionURL, Model: captionModel,
-					APIKey: os.Getenv("WFM_CAPTION_API_KEY"), Frames: captionFrames}
-			default:
-				return usagef("curate: --captioner %q, want none, synth or openai", captioner)
+			if cfg.Captioner, err = curateCaptioner(captioner, captionURL, captionModel, captionFrames); err != nil {
+				return err
 			}
 			if textDim > 0 {
 				cfg.TextEmbed = curate.HashTextEmbedder{Dim: textDim}
 			}
-			var bar *progressbar.ProgressBar
-			if !noProgress && !global.json {
-				bar = progressbar.NewOptions(len(inputs), progressbar.OptionSetWriter(os.Stderr),
-					progressbar.OptionSetDescription("curate"), progressbar.OptionShowCount(),
-					progressbar.OptionSetWidth(12), progressbar.OptionThrottle(200*time.Millisecond))
-				cfg.Progress = func(p curate.Progress) {
-					_ = bar.Set(p.Done)
-					bar.Describe(progressLine(p))
-				}
-			}
+			var finish func()
+			cfg.Progress, finish = curateProgress(len(inputs), noProgress || global.json)
 			rep, err := curate.Run(cmd.Context(), cfg)
-			if bar != nil {
-				_ = bar.Finish()
-				fmt.Fprintln(os.Stderr)
-			}
+			finish()
 			if errors.Is(err, context.Canceled) {
 				return fmt.Errorf("curate: interrupted; finished clips are kept in %s/work and the same command resumes", out)
 			}
@@ -232,6 +211,40 @@ truth.json lists everything. Run 'wfm curate --in DIR' on it to measure the pipe
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	f.StringVar(&o.Format, "format", o.Format, "mp4 (H.264, needs ffmpeg) or y4m")
 	return cmd
+}
+
+// curateCaptioner is the captioner --captioner names (nil for none).
+func curateCaptioner(name, url, model string, frames int) (curate.Captioner, error) {
+	switch name {
+	case "none":
+		return nil, nil
+	case "synth":
+		return &curate.SynthCaptioner{}, nil
+	case "openai":
+		if url == "" || model == "" {
+			return nil, usagef("curate: --captioner openai needs --caption-url and --caption-model")
+		}
+		return &curate.OpenAICaptioner{BaseURL: url, Model: model, APIKey: os.Getenv("WFM_CAPTION_API_KEY"), Frames: frames}, nil
+	}
+	return nil, usagef("curate: --captioner %q, want none, synth or openai", name)
+}
+
+// curateProgress returns the progress callback of a run over n sources, drawing a bar with
+// each stage's queues on stderr (nil when off), and the function that finishes the bar.
+func curateProgress(n int, off bool) (func(curate.Progress), func()) {
+	if off {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription("curate"), progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(12), progressbar.OptionThrottle(200*time.Millisecond))
+	return func(p curate.Progress) {
+			_ = bar.Set(p.Done)
+			bar.Describe(progressLine(p))
+		}, func() {
+			_ = bar.Finish()
+			fmt.Fprintln(os.Stderr)
+		}
 }
 
 // progressLine shows each stage's queue depth and throughput (video seconds per busy core

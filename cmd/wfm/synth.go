@@ -49,19 +49,7 @@ per-frame poses to KEY.json.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Width, o.Height = res, res
 			o.Split = physics.Split(split)
-			switch scenario {
-			case "physics":
-				o.Scenarios = physics.Scenarios()
-			case "camera":
-				o.Scenarios = synth.CameraScenarios()
-			case "all":
-				o.Scenarios = synth.AllScenarios()
-			default:
-				o.Scenarios = nil
-				for s := range strings.SplitSeq(scenario, ",") {
-					o.Scenarios = append(o.Scenarios, physics.Scenario(strings.TrimSpace(s)))
-				}
-			}
+			o.Scenarios = synth.SelectScenarios(scenario)
 			if err := o.Validate(); err != nil {
 				return usageError{err}
 			}
