@@ -269,29 +269,8 @@ checkpoint whose model.json names its kind; a kind with no registered loader is 
 Writes physics.json and index.html to --out.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if cfg.CondFrames, err = parseInts("cond-frames", conds); err != nil {
+			if err := physicsConfig(&cfg, conds, splits, scenarios, res); err != nil {
 				return err
-			}
-			cfg.Width, cfg.Height = res, res
-			cfg.Splits = nil
-			for s := range strings.SplitSeq(splits, ",") {
-				sp := sim.Split(strings.TrimSpace(s))
-				if sp != sim.InDistribution && sp != sim.OutOfDistribution {
-					return usagef("--split: %q, want id, ood or id,ood", s)
-				}
-				cfg.Splits = append(cfg.Splits, sp)
-			}
-			if scenarios == "all" {
-				cfg.Scenarios = sim.Scenarios()
-			} else {
-				cfg.Scenarios = nil
-				for s := range strings.SplitSeq(scenarios, ",") {
-					cfg.Scenarios = append(cfg.Scenarios, sim.Scenario(strings.TrimSpace(s)))
-				}
-			}
-			if err := cfg.Validate(); err != nil {
-				return usageError{err}
 			}
 			lock, err := lockOutput(cmd, out)
 			if err != nil {
@@ -304,21 +283,9 @@ Writes physics.json and index.html to --out.`,
 			}
 			defer closeModels() // frees a model's backend after the run
 			total := cfg.N * len(cfg.Scenarios) * len(cfg.Splits)
-			var bar *progressbar.ProgressBar
-			if !noProgress && !global.json {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("eval physics"),
-					progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("clips"),
-					progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond))
-			}
-			r, err := physics.Run(cmd.Context(), cfg, preds, func(done, _ int) {
-				if bar != nil {
-					_ = bar.Set(done)
-				}
-			})
-			if bar != nil {
-				_ = bar.Finish()
-				fmt.Fprintln(os.Stderr)
-			}
+			progress, finish := clipsBar(total, "eval physics", noProgress || global.json)
+			r, err := physics.Run(cmd.Context(), cfg, preds, progress)
+			finish()
 			if err != nil {
 				return err
 			}
@@ -332,21 +299,7 @@ Writes physics.json and index.html to --out.`,
 				return err
 			}
 			return printResult(cmd.OutOrStdout(), physicsEvalResult{Result: r, JSON: jp, HTML: hp}, func(w io.Writer) error {
-				width := len("ground-truth")
-				for _, g := range r.Groups {
-					width = max(width, len(g.Model))
-				}
-				fmt.Fprintf(w, "%-*s %-5s %4s %7s %6s %6s %8s %8s %6s\n", width, "model", "split", "cond", "PSNR", "SSIM", "IoU", "pos px", "vel px/f", "found")
-				for _, g := range r.Groups {
-					if g.Scenario != physics.ScenarioAll {
-						continue
-					}
-					fmt.Fprintf(w, "%-*s %-5s %4d %7s %6s %6s %8s %8s %6s\n", width, g.Model, g.Split, g.Cond,
-						report.Num(float64(g.PSNR), 2), report.Num(float64(g.SSIM), 3), report.Num(float64(g.IoU), 3),
-						report.Num(float64(g.PositionError), 2), report.Num(float64(g.VelocityError), 2), report.Num(float64(g.Detected), 2))
-				}
-				fmt.Fprintf(w, "clips        %d in %.1f s\nresult       %s\nreport       %s\n", total, r.Seconds, jp, hp)
-				return nil
+				return printPhysics(w, r, total, jp, hp)
 			})
 		},
 	}
@@ -365,4 +318,69 @@ Writes physics.json and index.html to --out.`,
 	f.StringVar(&out, "out", "out/eval/physics", "output folder for physics.json and index.html")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
 	return cmd
+}
+
+// physicsConfig sets the parts of cfg that come from list flags: --cond-frames, --split,
+// --scenarios and --res.
+func physicsConfig(cfg *physics.Config, conds, splits, scenarios string, res int) error {
+	var err error
+	if cfg.CondFrames, err = parseInts("cond-frames", conds); err != nil {
+		return err
+	}
+	cfg.Width, cfg.Height = res, res
+	cfg.Splits = nil
+	for s := range strings.SplitSeq(splits, ",") {
+		sp := sim.Split(strings.TrimSpace(s))
+		if sp != sim.InDistribution && sp != sim.OutOfDistribution {
+			return usagef("--split: %q, want id, ood or id,ood", s)
+		}
+		cfg.Splits = append(cfg.Splits, sp)
+	}
+	if scenarios == "all" {
+		cfg.Scenarios = sim.Scenarios()
+	} else {
+		cfg.Scenarios = nil
+		for s := range strings.SplitSeq(scenarios, ",") {
+			cfg.Scenarios = append(cfg.Scenarios, sim.Scenario(strings.TrimSpace(s)))
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// clipsBar returns a progress callback (clips done of total) drawing a bar on stderr unless
+// off, and the function that finishes it.
+func clipsBar(total int, what string, off bool) (func(done, total int), func()) {
+	if off {
+		return func(int, int) {}, func() {}
+	}
+	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("clips"),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond))
+	return func(done, _ int) { _ = bar.Set(done) }, func() {
+		_ = bar.Finish()
+		fmt.Fprintln(os.Stderr)
+	}
+}
+
+// printPhysics prints the summary table of wfm eval physics: every model's scores over all
+// scenarios, per split and conditioning length.
+func printPhysics(w io.Writer, r *physics.Result, total int, jp, hp string) error {
+	width := len("ground-truth")
+	for _, g := range r.Groups {
+		width = max(width, len(g.Model))
+	}
+	fmt.Fprintf(w, "%-*s %-5s %4s %7s %6s %6s %8s %8s %6s\n", width, "model", "split", "cond", "PSNR", "SSIM", "IoU", "pos px", "vel px/f", "found")
+	for _, g := range r.Groups {
+		if g.Scenario != physics.ScenarioAll {
+			continue
+		}
+		fmt.Fprintf(w, "%-*s %-5s %4d %7s %6s %6s %8s %8s %6s\n", width, g.Model, g.Split, g.Cond,
+			report.Num(float64(g.PSNR), 2), report.Num(float64(g.SSIM), 3), report.Num(float64(g.IoU), 3),
+			report.Num(float64(g.PositionError), 2), report.Num(float64(g.VelocityError), 2), report.Num(float64(g.Detected), 2))
+	}
+	fmt.Fprintf(w, "clips        %d in %.1f s\nresult       %s\nreport       %s\n", total, r.Seconds, jp, hp)
+	return nil
 }
