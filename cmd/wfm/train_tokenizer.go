@@ -88,6 +88,30 @@ type trainTokenizerResult struct {
 	Weights     string           `json:"weights"`
 }
 
+// writeText prints the result of wfm train tokenizer.
+func (r trainTokenizerResult) writeText(w io.Writer) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	if r.ResumedFrom > 0 {
+		p("resumed from step %d\n", r.ResumedFrom)
+	}
+	p("trained      %s, %d steps in %.1f s (loss %.4f)\n", r.Config.Name, r.Steps, r.Seconds, r.Loss)
+	if r.PSNR != nil {
+		p("held out     PSNR %.2f dB, SSIM %.4f on %d clips\n", *r.PSNR, *r.SSIM, r.ValClips)
+	}
+	p("metrics      %s\ncheckpoint   %s\nweights      %s\n", r.Metrics, r.Checkpoint, r.Weights)
+	return nil
+}
+
+// checkTokenizerClipFlags checks the clip sizes of wfm train tokenizer against the tokenizer's
+// compression.
+func checkTokenizerClipFlags(cfg tokenizer.Config, batch, frames, valFrames, res, crop int) error {
+	t, s := cfg.TemporalCompression, cfg.SpatialCompression
+	if batch < 1 || res < 1 || (frames-1)%t != 0 || (valFrames > 0 && (valFrames-1)%t != 0) || res%s != 0 || crop%s != 0 {
+		return usagef("train tokenizer: need --batch >= 1, --frames 1+k·%d and --res, --crop multiples of %d", t, s)
+	}
+	return nil
+}
+
 func init() {
 	var (
 		mf                        tokenizerModelFlags
@@ -145,9 +169,8 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 			if frames == 0 {
 				frames = cfg.TrainFrames()
 			}
-			if batch < 1 || res < 1 || (frames-1)%cfg.TemporalCompression != 0 || (valFrames > 0 && (valFrames-1)%cfg.TemporalCompression != 0) || res%cfg.SpatialCompression != 0 || crop%cfg.SpatialCompression != 0 {
-				return usagef("train tokenizer: need --batch >= 1, --frames 1+k·%d and --res, --crop multiples of %d",
-					cfg.TemporalCompression, cfg.SpatialCompression)
+			if err := checkTokenizerClipFlags(cfg, batch, frames, valFrames, res, crop); err != nil {
+				return err
 			}
 			if out == "" {
 				out = filepath.Join("out", "tokenizer", cfg.Name)
@@ -198,18 +221,7 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 			if q, ok := tokenizer.LastHeldOut(r.MetricsPath); ok {
 				res.PSNR, res.SSIM = &q.PSNR, &q.SSIM
 			}
-			return printResult(cmd.OutOrStdout(), res, func(w io.Writer) error {
-				p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-				if r.ResumedFrom > 0 {
-					p("resumed from step %d\n", r.ResumedFrom)
-				}
-				p("trained      %s, %d steps in %.1f s (loss %.4f)\n", cfg.Name, r.Step, res.Seconds, r.Loss)
-				if res.PSNR != nil {
-					p("held out     PSNR %.2f dB, SSIM %.4f on %d clips\n", *res.PSNR, *res.SSIM, len(val))
-				}
-				p("metrics      %s\ncheckpoint   %s\nweights      %s\n", r.MetricsPath, r.Checkpoint, export)
-				return nil
-			})
+			return printResult(cmd.OutOrStdout(), res, res.writeText)
 		},
 	}
 	mf.register(cmd, "cv8x8x8-tiny")
