@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -86,6 +87,90 @@ func (r generateResult) writeText(wr io.Writer) error {
 	}
 	fmt.Fprintf(wr, "guardrails   %d checks passed, %d faces blurred\n", len(r.Guardrails), faces)
 	return nil
+}
+
+// fill copies what the pipeline reported into r, with the output path, the run's duration and
+// the process's memory.
+func (r *generateResult) fill(rep worldgen.Report, out string, elapsed time.Duration) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	r.Model, r.Out, r.Frames, r.Width, r.Height, r.FPS = rep.Model, out, rep.Frames, rep.Width, rep.Height, rep.FPS
+	r.CondFrames, r.Steps, r.Sampler, r.Evaluations, r.Guidance, r.Seed = rep.CondFrames, rep.Steps, rep.Sampler, rep.Evaluations, rep.Guidance, rep.Seed
+	r.SigmaMin, r.TextEncoder, r.CondPSNR = rep.SigmaMin, rep.TextEncoder, rep.CondPSNR
+	r.Seconds, r.SampleSecs, r.EvalsPerSec = elapsed.Seconds(), rep.SamplingSeconds, rep.EvaluationsPerSecond
+	r.PeakRSSBytes, r.GoSysBytes = generatePeakRSS(), ms.Sys
+}
+
+// generateUpsampler is the prompt upsampler --upsample-prompt names (nil for none), wrapped to
+// fall back to the prompt as written with --upsample-fallback.
+func generateUpsampler(spec string, fallback bool, promptText string) (prompt.Upsampler, error) {
+	if spec == "" {
+		if fallback {
+			return nil, usagef("generate: --upsample-fallback needs --upsample-prompt")
+		}
+		return nil, nil
+	}
+	u, err := prompt.FromFlag(spec)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if fallback {
+		u = prompt.WithFallback(u, func(err error) {
+			slog.Warn("generate: prompt upsampling failed; using the prompt as written", "upsampler", spec, "err", err)
+		})
+	}
+	if strings.TrimSpace(promptText) == "" {
+		return nil, usagef("generate: --upsample-prompt needs a --prompt")
+	}
+	return u, nil
+}
+
+// generateInput reads --input at --fps, else at the model's training rate, else
+// worldgen.DefaultFPS (the rate of an image; a video keeps its own).
+func generateInput(ctx context.Context, p *worldgen.Pipeline, input string, fps float64) (*video.Clip, error) {
+	if fps == 0 {
+		fps = p.Config().DataFPS
+	}
+	if fps == 0 {
+		fps = worldgen.DefaultFPS
+	}
+	return worldgen.ReadInput(ctx, input, fps)
+}
+
+// generateProgress reports a generation on stderr: the settings when sampling starts (and the
+// upsampled prompt), then a bar over the denoiser evaluations when bar is set.
+type generateProgress struct {
+	w       io.Writer
+	backend string
+	bar     bool
+	begun   bool // sampling started
+	pb      *progressbar.ProgressBar
+}
+
+func (g *generateProgress) started(r worldgen.Report) {
+	g.begun = true
+	if r.UpsampledPrompt != "" {
+		fmt.Fprintf(g.w, "upsampled prompt: %s\n", r.UpsampledPrompt)
+	}
+	fmt.Fprintf(g.w, "backend %s, %s: %d frames at %dx%d (latent %v), %s %d steps, guidance %g, text encoder %s\n",
+		g.backend, r.Model, r.Frames, r.Width, r.Height, r.LatentShape, r.Sampler, r.Steps, r.Guidance, r.TextEncoder)
+	if g.bar {
+		g.pb = progressbar.NewOptions(r.Evaluations, progressbar.OptionSetWriter(g.w),
+			progressbar.OptionSetDescription("denoising"), progressbar.OptionShowCount(), progressbar.OptionShowIts())
+	}
+}
+
+func (g *generateProgress) progress(done, _ int) {
+	if g.pb != nil {
+		_ = g.pb.Set(done)
+	}
+}
+
+func (g *generateProgress) finish() {
+	if g.pb != nil {
+		_ = g.pb.Finish()
+		fmt.Fprintln(g.w)
+	}
 }
 
 // generatePeakRSS reads the peak resident set size (VmHWM) from /proc/self/status, or -1.
@@ -184,20 +269,8 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 				return usagef("generate: need --fps >= 0 and --frames >= 1")
 			}
 			opts := worldgen.Options{EMA: ema, Tokenizer: tok, TextEncoder: textSpec, NoGuardrails: noGuard}
-			if upsampleSpec != "" {
-				if opts.Upsampler, err = prompt.FromFlag(upsampleSpec); err != nil {
-					return usageError{err}
-				}
-				if upsampleFallback {
-					opts.Upsampler = prompt.WithFallback(opts.Upsampler, func(err error) {
-						slog.Warn("generate: prompt upsampling failed; using the prompt as written", "upsampler", upsampleSpec, "err", err)
-					})
-				}
-				if strings.TrimSpace(promptText) == "" {
-					return usagef("generate: --upsample-prompt needs a --prompt")
-				}
-			} else if upsampleFallback {
-				return usagef("generate: --upsample-fallback needs --upsample-prompt")
+			if opts.Upsampler, err = generateUpsampler(upsampleSpec, upsampleFallback, promptText); err != nil {
+				return err
 			}
 			if noGuard {
 				slog.Warn("generate: guardrails are off (--no-guardrails): the prompt is not checked and faces are not blurred")
@@ -219,46 +292,19 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 				req.Guidance = &guidance // else the model's own default (sample_guidance in model.json)
 			}
 			if input != "" {
-				inFPS := fps
-				if inFPS == 0 {
-					inFPS = p.Config().DataFPS
-				}
-				if inFPS == 0 {
-					inFPS = worldgen.DefaultFPS
-				}
-				if req.Input, err = worldgen.ReadInput(ctx, input, inFPS); err != nil {
+				if req.Input, err = generateInput(ctx, p, input, fps); err != nil {
 					return err
 				}
 				req.CondFrames = condFrames
 			}
-			var bar *progressbar.ProgressBar
-			started := false
-			req.Started = func(r worldgen.Report) {
-				started = true
-				if r.UpsampledPrompt != "" {
-					fmt.Fprintf(stderr, "upsampled prompt: %s\n", r.UpsampledPrompt)
-				}
-				fmt.Fprintf(stderr, "backend %s, %s: %d frames at %dx%d (latent %v), %s %d steps, guidance %g, text encoder %s\n",
-					choice.Name, r.Model, r.Frames, r.Width, r.Height, r.LatentShape, r.Sampler, r.Steps, r.Guidance, r.TextEncoder)
-				if !noProgress && !global.json {
-					bar = progressbar.NewOptions(r.Evaluations, progressbar.OptionSetWriter(stderr),
-						progressbar.OptionSetDescription("denoising"), progressbar.OptionShowCount(), progressbar.OptionShowIts())
-				}
-			}
-			req.Progress = func(done, _ int) {
-				if bar != nil {
-					_ = bar.Set(done)
-				}
-			}
+			prog := &generateProgress{w: stderr, backend: choice.Name, bar: !noProgress && !global.json}
+			req.Started, req.Progress = prog.started, prog.progress
 			clip, rep, err := p.Generate(ctx, req)
-			if bar != nil {
-				_ = bar.Finish()
-				fmt.Fprintln(stderr)
-			}
+			prog.finish()
 			r := generateResult{Prompt: promptText, NoGuardrails: noGuard, GuardrailsRun: rep.GuardrailsRun,
 				Guardrails: rep.Guardrails, UpsampledPrompt: rep.UpsampledPrompt, Upsampler: rep.Upsampler}
 			if err != nil {
-				if !started && r.UpsampledPrompt != "" {
+				if !prog.begun && r.UpsampledPrompt != "" {
 					fmt.Fprintf(stderr, "upsampled prompt: %s\n", r.UpsampledPrompt)
 				}
 				var blocked *worldgen.BlockedError
@@ -270,13 +316,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			if err := video.Write(ctx, out, clip, video.Options{}); err != nil {
 				return err
 			}
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			r.Model, r.Out, r.Frames, r.Width, r.Height, r.FPS = rep.Model, out, rep.Frames, rep.Width, rep.Height, rep.FPS
-			r.CondFrames, r.Steps, r.Sampler, r.Evaluations, r.Guidance, r.Seed = rep.CondFrames, rep.Steps, rep.Sampler, rep.Evaluations, rep.Guidance, rep.Seed
-			r.SigmaMin, r.TextEncoder, r.CondPSNR = rep.SigmaMin, rep.TextEncoder, rep.CondPSNR
-			r.Seconds, r.SampleSecs, r.EvalsPerSec = time.Since(start).Seconds(), rep.SamplingSeconds, rep.EvaluationsPerSecond
-			r.PeakRSSBytes, r.GoSysBytes = generatePeakRSS(), ms.Sys
+			r.fill(rep, out, time.Since(start))
 			return printResult(cmd.OutOrStdout(), r, r.writeText)
 		},
 	}
