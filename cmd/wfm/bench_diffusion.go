@@ -27,6 +27,30 @@ type benchDiffusionOutput struct {
 	PeakRSSBytes int64 `json:"peak_rss_bytes"`
 }
 
+// writeText prints the benchmark of model c on latents of shape for people.
+func (o benchDiffusionOutput) writeText(w io.Writer, c diffusion.Config, shape bench.DiTShape) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	dt := c.DType
+	if dt == "" {
+		dt = "float32"
+	}
+	p("backend      %s (%s), simd %s, GOMAXPROCS %d\n", o.Backend.Name, o.Backend.Reason, onOff(o.Result.SIMD), o.Result.GOMAXPROCS)
+	p("model        %s: %.2fM params (width %d, %d blocks, %d heads, patch %dx%d, AdaLN-LoRA %d, %s)\n",
+		c.Name, float64(o.Result.Params)/1e6, c.ModelChannels, c.NumBlocks, c.NumHeads, c.PatchTemporal, c.PatchSpatial, c.AdaLNLoRADim, dt)
+	p("shape        batch %d, latent %dx%dx%d (%d tokens per video), %d text tokens\n",
+		shape.Batch, shape.Frames, shape.Height, shape.Width, o.Result.Tokens, shape.ContextLen)
+	p("step         %.4f s median, %.4f s mean (min %.4f, max %.4f); compile + first step %.1f s\n",
+		o.Result.MedianStepSeconds, o.Result.MeanStepSeconds, o.Result.MinStepSeconds, o.Result.MaxStepSeconds, o.Result.CompileSeconds)
+	p("throughput   %.1f GFLOP/s effective (%.2f GFLOP/step)\n", o.Result.GFLOPS, o.Result.StepFLOPs/1e9)
+	if o.Result.SampleEvaluations > 0 {
+		p("sampling     %.2f evaluations/s at guidance %g (%d in %.2f s; %.1f GFLOP/s forward)\n",
+			o.Result.SampleEvalsPerSecond, o.Result.SampleGuidance, o.Result.SampleEvaluations, o.Result.SampleSeconds, o.Result.SampleForwardGFLOPS)
+	}
+	p("loss         %.3f -> %.3f\n", o.Result.FirstLoss, o.Result.LastLoss)
+	p("peak memory  %.1f MiB RSS\n", float64(o.PeakRSSBytes)/(1<<20))
+	return nil
+}
+
 func benchDiffusionCmd() *cobra.Command {
 	var (
 		preset, configPath, configOut, dtype, latent = "small-v2w", "", "", "", "5,8,8"
@@ -87,28 +111,7 @@ bench/torch/dit_bench.py, the PyTorch replica used for the GPU comparison.`,
 				return err
 			}
 			out := benchDiffusionOutput{Backend: choice, Result: res, PeakRSSBytes: generatePeakRSS()}
-			return printResult(cmd.OutOrStdout(), out, func(w io.Writer) error {
-				p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-				dt := c.DType
-				if dt == "" {
-					dt = "float32"
-				}
-				p("backend      %s (%s), simd %s, GOMAXPROCS %d\n", choice.Name, choice.Reason, onOff(res.SIMD), res.GOMAXPROCS)
-				p("model        %s: %.2fM params (width %d, %d blocks, %d heads, patch %dx%d, AdaLN-LoRA %d, %s)\n",
-					c.Name, float64(res.Params)/1e6, c.ModelChannels, c.NumBlocks, c.NumHeads, c.PatchTemporal, c.PatchSpatial, c.AdaLNLoRADim, dt)
-				p("shape        batch %d, latent %dx%dx%d (%d tokens per video), %d text tokens\n",
-					batch, shape.Frames, shape.Height, shape.Width, res.Tokens, contextLen)
-				p("step         %.4f s median, %.4f s mean (min %.4f, max %.4f); compile + first step %.1f s\n",
-					res.MedianStepSeconds, res.MeanStepSeconds, res.MinStepSeconds, res.MaxStepSeconds, res.CompileSeconds)
-				p("throughput   %.1f GFLOP/s effective (%.2f GFLOP/step)\n", res.GFLOPS, res.StepFLOPs/1e9)
-				if res.SampleEvaluations > 0 {
-					p("sampling     %.2f evaluations/s at guidance %g (%d in %.2f s; %.1f GFLOP/s forward)\n",
-						res.SampleEvalsPerSecond, res.SampleGuidance, res.SampleEvaluations, res.SampleSeconds, res.SampleForwardGFLOPS)
-				}
-				p("loss         %.3f -> %.3f\n", res.FirstLoss, res.LastLoss)
-				p("peak memory  %.1f MiB RSS\n", float64(out.PeakRSSBytes)/(1<<20))
-				return nil
-			})
+			return printResult(cmd.OutOrStdout(), out, func(w io.Writer) error { return out.writeText(w, c, shape) })
 		},
 	}
 	f := cmd.Flags()
