@@ -70,7 +70,7 @@
 //
 // # Data and text
 //
-// ReadShardClips reads wfm synth's shards (y4m video, JSON captions); FitBucket puts a clip in an
+// ReadShardClips reads wfm synth's shards (y4m or mp4 video, JSON captions); FitBucket puts a clip in an
 // aspect-ratio bucket by area resizing and reflection padding, with a padding mask.
 // EncodeClips/DecodeLatent go through the tokenizer's Codec. TextEncoder is the text-conditioning
 // interface (the T5 encoder of package textenc implements it, and so does textenc.HashEncoder, a

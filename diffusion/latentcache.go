@@ -21,7 +21,7 @@ import (
 // ([SaveTrainingSet]), so that a resumed or repeated run does not pay the tokenizer again.
 const LatentCacheFile = "latents.safetensors"
 
-// TrainData says which training clips [Train] reads: the videos (KEY.y4m) and captions
+// TrainData says which training clips [Train] reads: the videos (KEY.y4m or KEY.mp4) and captions
 // (KEY.json) of the WebDataset shards Dir/Prefix, as wfm synth writes them, cut to the first
 // Frames frames and fitted into Bucket (see [ReadShardClips]).
 type TrainData struct {

@@ -226,7 +226,7 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 	}
 	mf.register(cmd, "cv8x8x8-tiny")
 	f := cmd.Flags()
-	f.StringVar(&data, "data", "", "folder of WebDataset shards with y4m videos (wfm synth --out)")
+	f.StringVar(&data, "data", "", "folder of WebDataset shards with y4m or mp4 videos (wfm synth --out)")
 	f.StringVar(&prefix, "prefix", "synth", "shard prefix of the training split")
 	f.StringVar(&valData, "val-data", "", "folder of the held-out shards (default --data)")
 	f.StringVar(&valPrefix, "val-prefix", "", "shard prefix of the held-out split (e.g. val)")

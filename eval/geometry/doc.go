@@ -4,8 +4,8 @@
 // robustly, and reports the Sampson error of the matches and whether a
 // relative camera pose can be recovered — the two figures of the 3-D
 // consistency benchmark of the Cosmos world-model report (Sampson error in
-// pixels and pose-estimation success rate; see ../shared/REFERENCE.md
-// section 6). Generated videos of static scenes that wobble or morph give
+// pixels and pose-estimation success rate; arXiv:2501.03575, the section on
+// 3-D consistency). Generated videos of static scenes that wobble or morph give
 // larger errors and fewer recoverable poses than real or rendered ones.
 //
 // # Pipeline
@@ -66,7 +66,7 @@
 // For a correspondence x1 <-> x2 (homogeneous pixels) and F with
 // x2' F x1 = 0, e = (x2' F x1)^2 / ((F x1)_1^2 + (F x1)_2^2 + (F' x2)_1^2 +
 // (F' x2)_2^2) (H&Z eq. 11.9), and SampsonError reports sqrt(e) in pixels.
-// This is REFERENCE.md's formula with its x0 = x2 (the formula is unchanged by
+// This is the Cosmos report's formula with its x0 = x2 (the formula is unchanged by
 // transposing F and swapping the points). It equals
 // sqrt(cv2.sampsonDistance(x1, x2, F)) to 1e-13 px in the golden tests.
 //
