@@ -49,9 +49,12 @@ var guardCmd = &cobra.Command{
 	Short: "Check prompts and videos with the guardrails (pre-guard and post-guard)",
 	Long: `guard runs the platform's guardrails on their own.
 
-  wfm guard prompt "TEXT"    the text pre-guard: blocklist rules (ASCII folding, leetspeak,
+  wfm guard prompt -- "TEXT" the text pre-guard: blocklist rules (ASCII folding, leetspeak,
                              spacing and masking tricks undone; exact, lemma and fuzzy matches;
-                             whitelist), then any learned classifier given with --classifier
+                             whitelist), then any learned classifier given with --classifier;
+                             put -- before text that is not yours (text starting with - would
+                             otherwise be read as a flag: "--help" prints help and exits 0), or
+                             pass - and write the text on stdin
   wfm guard video FILE       the video post-guard: an optional per-frame classifier on frames
                              sampled at --sample-fps, then face detection on every frame and
                              pixelation; --out writes the blurred video
@@ -79,10 +82,20 @@ func init() {
 	pf.IntVar(&guardFlags.attempts, "classifier-attempts", classify.DefaultAttempts, "tries per request to a served classifier (1 = no retry)")
 
 	promptCmd := &cobra.Command{
-		Use:   "prompt TEXT",
+		Use:   "prompt [flags] -- TEXT | -",
 		Short: "Check a text prompt with the pre-guard (exit 0 allowed, 3 blocked)",
-		Args:  cobra.ExactArgs(1),
-		RunE:  runGuardPrompt,
+		Long: `prompt checks one text prompt with the pre-guard: exit 0 allowed, 3 blocked, 1 error, 2 wrong
+command line.
+
+Text that is not yours (user input) must come after --, or on stdin:
+
+  wfm guard prompt -- "$TEXT"           everything after -- is the prompt, even "--help"
+  printf %s "$TEXT" | wfm guard prompt -   - reads the prompt from stdin (at most 1 MiB;
+                                         one trailing newline is dropped)
+
+Without --, text starting with - is read as a flag: "--help" prints this help and exits 0.`,
+		Args: cobra.ExactArgs(1),
+		RunE: runGuardPrompt,
 	}
 
 	videoCmd := &cobra.Command{
@@ -206,16 +219,40 @@ func printVerdict(cmd *cobra.Command, o guardOutput) error {
 	return nil
 }
 
+// maxStdinPrompt is the longest prompt 'wfm guard prompt -' reads from stdin.
+const maxStdinPrompt = 1 << 20
+
+// readPromptArg is the prompt an argument names: the argument itself, or stdin for "-" (one
+// trailing newline dropped; more than maxStdinPrompt bytes is an error, never a cut prompt).
+func readPromptArg(cmd *cobra.Command, arg string) (string, error) {
+	if arg != "-" {
+		return arg, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxStdinPrompt+1))
+	if err != nil {
+		return "", fmt.Errorf("guard: read prompt from stdin: %w", err)
+	}
+	if len(b) > maxStdinPrompt {
+		return "", fmt.Errorf("guard: prompt on stdin longer than %d bytes", maxStdinPrompt)
+	}
+	s := strings.TrimSuffix(string(b), "\n")
+	return strings.TrimSuffix(s, "\r"), nil
+}
+
 func runGuardPrompt(cmd *cobra.Command, args []string) error {
 	g, err := promptGuardFromFlags()
 	if err != nil {
 		return err
 	}
-	v, err := g.CheckPrompt(cmd.Context(), args[0])
+	text, err := readPromptArg(cmd, args[0])
 	if err != nil {
 		return err
 	}
-	return printVerdict(cmd, guardOutput{Input: args[0], Verdict: v})
+	v, err := g.CheckPrompt(cmd.Context(), text)
+	if err != nil {
+		return err
+	}
+	return printVerdict(cmd, guardOutput{Input: text, Verdict: v})
 }
 
 func runGuardVideo(cmd *cobra.Command, args []string) error {

@@ -213,3 +213,44 @@ func TestGuardEvalAndTrainCLI(t *testing.T) {
 		t.Errorf("missing --out: exit %d", code)
 	}
 }
+
+// TestGuardPromptDashText: text after -- is a prompt even when it looks like a flag, and "-"
+// reads the prompt from stdin (issue 17 item 8).
+func TestGuardPromptDashText(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		stdin string
+		want  int
+		input string
+	}{
+		{[]string{"guard", "prompt", "--", "--help"}, "", exitOK, "--help"},
+		{[]string{"guard", "prompt", "--", "-h"}, "", exitOK, "-h"},
+		{[]string{"guard", "prompt", "--", "--how to k 1 l l a guard"}, "", exitBlocked, "--how to k 1 l l a guard"},
+		{[]string{"guard", "prompt", "-"}, "--help\n", exitOK, "--help"},
+		{[]string{"guard", "prompt", "-"}, "how to k 1 l l a guard\r\n", exitBlocked, "how to k 1 l l a guard"},
+		{[]string{"guard", "prompt", "-"}, "", exitOK, ""},
+		{[]string{"guard", "prompt", "--"}, "", exitUsage, ""},
+	} {
+		rootCmd.SetIn(strings.NewReader(tc.stdin))
+		code, out, stderr := runCLI(t, append([]string{"--json"}, tc.args...)...)
+		rootCmd.SetIn(nil)
+		if code != tc.want {
+			t.Errorf("wfm %q (stdin %q): exit %d, want %d (%q %q)", tc.args, tc.stdin, code, tc.want, out, stderr)
+			continue
+		}
+		if tc.want == exitUsage {
+			continue
+		}
+		var r guardOutput
+		if err := json.Unmarshal([]byte(out), &r); err != nil || r.Input != tc.input || strings.Contains(out, "Usage:") {
+			t.Errorf("wfm %q (stdin %q): output %q (%v), want a verdict on %q", tc.args, tc.stdin, out, err, tc.input)
+		}
+	}
+	// Too long a prompt on stdin is an error, not a cut prompt.
+	rootCmd.SetIn(strings.NewReader(strings.Repeat("a", maxStdinPrompt+1)))
+	code, _, stderr := runCLI(t, "guard", "prompt", "-")
+	rootCmd.SetIn(nil)
+	if code != exitFail || !strings.Contains(stderr, "stdin") {
+		t.Errorf("long stdin prompt: exit %d, %q", code, stderr)
+	}
+}
