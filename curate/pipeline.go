@@ -431,7 +431,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 							return
 						}
 						if err != nil {
-							it.Drop = &Drop{Stage: st.Name(), Reason: "error", Detail: err.Error()}
+							it.Drop = &Drop{Stage: st.Name(), Reason: "error", Detail: stableLog(err.Error())}
 						}
 						if it.Drop != nil {
 							ctr.dropped.Add(1)
@@ -535,13 +535,16 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	close(stopProgress)
 	progWG.Wait()
+	if err := wd.removeTemp(); err != nil && context.Cause(ctx) == nil {
+		return nil, err
+	}
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}
 	var rep *Report
 	if cfg.Parts > 1 {
-		rep = &Report{Sources: len(sources), Drops: map[string]int{}, Codec: set.Codec, EncodeFallback: enc.Fallback,
-			Partial: fmt.Sprintf("part %d of %d: sources processed, shards not written", cfg.Part, cfg.Parts)}
+		rep = &Report{Summary: Summary{Sources: len(sources), Drops: map[string]int{}, Codec: set.Codec, EncodeFallback: enc.Fallback,
+			Partial: fmt.Sprintf("part %d of %d: sources processed, shards not written", cfg.Part, cfg.Parts)}}
 	} else if rep, err = finish(ctx, cfg, set, wd, sources, enc.Fallback); err != nil {
 		return nil, err
 	}
@@ -569,7 +572,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Parts > 1 {
 		return rep, writeJSON(filepath.Join(wd.dir, fmt.Sprintf("report-part-%d-of-%d.json", cfg.Part, cfg.Parts)), rep)
 	}
-	return rep, writeJSON(filepath.Join(cfg.Out, cfg.Prefix+"-report.json"), rep)
+	if err := writeJSON(filepath.Join(cfg.Out, RunStatsName(cfg.Prefix)), rep.RunStats); err != nil {
+		return nil, err
+	}
+	return rep, writeJSON(filepath.Join(cfg.Out, ReportName(cfg.Prefix)), rep.Summary)
 }
 
 // PartOf assigns a source to one of parts processes by an FNV-1a hash of its key.

@@ -320,6 +320,9 @@ func TestKilledRunResumesToTheSameShards(t *testing.T) {
 	}
 	t.Logf("resumed %d sources", rep.SourcesResumed)
 	sameSums(t, want, outputSums(t, out))
+	if tmp := workTemp(t, out); len(tmp) > 0 {
+		t.Errorf("the resumed run left scratch files: %v", tmp)
+	}
 }
 
 // noFFmpeg names an ffmpeg binary that does not exist.

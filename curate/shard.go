@@ -13,10 +13,17 @@ import (
 	"github.com/wfm-platform/wfm/dataset"
 )
 
-// Report summarizes a run; it is also written as PREFIX-report.json.
+// Report summarizes a run. Its Summary is written as PREFIX-report.json and is byte for byte
+// the same for identical runs; its RunStats (what resumed, timings, CPU time) differ from run to
+// run and are written beside it as PREFIX-run.json.
 type Report struct {
+	Summary
+	RunStats
+}
+
+// Summary is what a run produced: the same for the same inputs and settings.
+type Summary struct {
 	Sources        int            `json:"sources"`
-	SourcesResumed int            `json:"sources_resumed"` // finished by an earlier run
 	Quarantined    []Quarantine   `json:"quarantined"`
 	Candidates     int            `json:"candidates"` // clips the split stage produced (short ones included)
 	Kept           int            `json:"kept"`
@@ -29,6 +36,11 @@ type Report struct {
 	EncodeFallback string         `json:"encode_fallback,omitempty"`
 	// Partial says that this run processed only its part of the sources (Config.Parts).
 	Partial string `json:"partial,omitempty"`
+}
+
+// RunStats are the measurements of one run.
+type RunStats struct {
+	SourcesResumed int `json:"sources_resumed"` // finished by an earlier run
 
 	// Throughput. ProcessedSeconds is the source video decoded by this run (sources finished
 	// earlier are not counted); PerCoreEndToEnd divides it by wall time and cores.
@@ -44,6 +56,10 @@ type Report struct {
 	CPUSeconds     float64 `json:"cpu_seconds"`
 	PerCPUEndToEnd float64 `json:"video_s_per_cpu_s"`
 }
+
+// ReportName and RunStatsName are the file names of a run's Summary and RunStats.
+func ReportName(prefix string) string   { return prefix + "-report.json" }
+func RunStatsName(prefix string) string { return prefix + "-run.json" }
 
 // Manifest lists everything a run produced and why anything was left out; it is written last,
 // so its presence means the shards are complete.
@@ -88,8 +104,8 @@ func ManifestName(prefix string) string { return prefix + "-manifest.json" }
 // kept clips' embeddings, sharding in key order and the manifest. It reads everything back
 // from the work folder, so an interrupted and an uninterrupted run see the same records.
 func finish(ctx context.Context, cfg Config, set Settings, wd workDir, sources []Source, fallback string) (*Report, error) {
-	rep := &Report{Sources: len(sources), Drops: map[string]int{}, Codec: set.Codec, EncodeFallback: fallback,
-		Quarantined: []Quarantine{}, Duplicates: []Duplicate{}}
+	rep := &Report{Summary: Summary{Sources: len(sources), Drops: map[string]int{}, Codec: set.Codec, EncodeFallback: fallback,
+		Quarantined: []Quarantine{}, Duplicates: []Duplicate{}}}
 	man := &Manifest{Format: ManifestFormat, Settings: set, Drops: rep.Drops}
 	var kept []*ClipRecord
 	for _, src := range sources {

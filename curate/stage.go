@@ -9,6 +9,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/wfm-platform/wfm/video"
 )
@@ -66,7 +67,7 @@ func (s DecodeStage) Decode(ctx context.Context, src Source) (*Decoded, *Quarant
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
-		return nil, &Quarantine{Source: src, Kind: errorKind(err), Reason: logAddress.ReplaceAllString(err.Error(), "")}, nil
+		return nil, &Quarantine{Source: src, Kind: errorKind(err), Reason: stableLog(err.Error())}, nil
 	}
 	if math.IsNaN(c.FPS) || c.FPS <= 0 {
 		return nil, &Quarantine{Source: src, Kind: "unsupported", Reason: fmt.Sprintf("frame rate %v", c.FPS)}, nil
@@ -117,6 +118,19 @@ func (s DecodeStage) readFitted(src Source, r video.FrameReader) (*video.Clip, e
 // logAddress matches the context pointers ffmpeg prints in log lines ("[mov,mp4 @
 // 0x557be5fddb80]"), which change from run to run and would make manifests differ.
 var logAddress = regexp.MustCompile(` @ 0x[0-9a-f]+`)
+
+// stableLog makes an error message that may hold ffmpeg's log the same from run to run: the
+// context pointers go, and the log lines after the first line are sorted and deduplicated
+// (threaded decoders print their warnings in varying order).
+func stableLog(msg string) string {
+	lines := strings.Split(logAddress.ReplaceAllString(msg, ""), "\n")
+	if len(lines) > 2 {
+		rest := lines[1:]
+		slices.Sort(rest)
+		lines = append(lines[:1], slices.Compact(rest)...)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // errorKind names the kind of a decoding failure for counting.
 func errorKind(err error) string {

@@ -167,7 +167,7 @@ func (s *EncodeStage) Process(ctx context.Context, it *Item) error {
 		it.Encoded, it.Codec, it.Ext = b.Bytes(), "y4m", "y4m"
 		return nil
 	}
-	tmp, err := os.CreateTemp(s.TempDir, "encode-*.mp4")
+	tmp, err := os.CreateTemp(s.TempDir, tempPrefix+"encode-*")
 	if err != nil {
 		return fmt.Errorf("curate: encode %s: %w", it.Key, err)
 	}

@@ -17,6 +17,8 @@ import (
 //	work/clips/KEY.json           ClipRecord of a finished clip (kept or dropped)
 //	work/clips/KEY.mp4 (or .y4m)  its encoded video, for kept clips
 //	work/sources/SOURCE.json      SourceRecord of a source whose clips are all finished
+//	work/.tmp-*                   scratch files (the encoder's output before it is read back):
+//	                              never a result; removed when a run starts and when it ends
 
 // ClipRecord is what a finished clip leaves in the work folder, and (without the embedding)
 // the metadata stored with it in the shards.
@@ -60,10 +62,31 @@ func (w workDir) clipVideo(key, ext string) string {
 }
 func (w workDir) sourceJSON(key string) string { return filepath.Join(w.dir, "sources", key+".json") }
 
+// tempPrefix starts the name of every scratch file in the work folder.
+const tempPrefix = ".tmp-"
+
 func (w workDir) init() error {
 	for _, d := range []string{"clips", "sources"} {
 		if err := os.MkdirAll(filepath.Join(w.dir, d), 0o755); err != nil {
 			return fmt.Errorf("curate: work folder: %w", err)
+		}
+	}
+	return w.removeTemp()
+}
+
+// removeTemp deletes the scratch files a killed run left in the work folder (and the
+// encode-*.mp4 files of older versions, which looked like results). The caller holds the
+// output folder's lock, so no other run is writing them.
+func (w workDir) removeTemp() error {
+	for _, pat := range []string{tempPrefix + "*", "encode-*.mp4"} {
+		names, err := filepath.Glob(filepath.Join(w.dir, pat))
+		if err != nil {
+			return fmt.Errorf("curate: work folder: %w", err)
+		}
+		for _, n := range names {
+			if err := os.Remove(n); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("curate: work folder: %w", err)
+			}
 		}
 	}
 	return nil

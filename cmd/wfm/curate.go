@@ -52,7 +52,8 @@ func init() {
   embed      pooled colour-layout, motion and colour statistics per clip
   dedup      k-means over the embeddings, then drop clips within --dedup-eps cosine distance
   shard      PREFIX-000000.tar ... (KEY.mp4, KEY.json, KEY.txt, KEY.emb.npy, KEY.txtemb.npy),
-             PREFIX-index.json, PREFIX-manifest.json and PREFIX-report.json
+             PREFIX-index.json, PREFIX-manifest.json and PREFIX-report.json (the same bytes
+             for identical runs), and PREFIX-run.json (this run's timings and CPU time)
 
 --in is a folder (every video file below it) or a text file listing one video per line
 (relative to the list's folder; # starts a comment). --out/work keeps each finished clip and
