@@ -74,7 +74,7 @@ func EncodeTrainingSet(ctx context.Context, codec *tokenizer.Codec, enc TextEnco
 		pixels[i] = c.Clip
 	}
 	done := 0
-	latents, dims, err := EncodeClips(codec, pixels, func() {
+	latents, dims, err := EncodeClipsContext(ctx, codec, pixels, func() {
 		done++
 		if progress != nil {
 			progress(done, len(clips))

@@ -4,6 +4,7 @@ package diffusion
 // clips and latents through its codec.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -85,10 +86,16 @@ func InitTokenizerStore(b compute.Backend, m *tokenizer.Tokenizer, seed int64) (
 // the clips' frame count (one window per clip). It returns the latents, one after the other,
 // and the shape of one: [T', h, w, C].
 func EncodeClips(codec *tokenizer.Codec, clips []*video.Clip, progress func()) ([]float32, []int, error) {
+	return EncodeClipsContext(context.Background(), codec, clips, progress)
+}
+
+// EncodeClipsContext is EncodeClips, stopping with an error wrapping ctx.Err() when ctx is done
+// (checked between clips and inside the codec between windows and tiles).
+func EncodeClipsContext(ctx context.Context, codec *tokenizer.Codec, clips []*video.Clip, progress func()) ([]float32, []int, error) {
 	var all []float32
 	var dims []int
 	for i, c := range clips {
-		tok, err := codec.Encode(c, nil)
+		tok, err := codec.EncodeContext(ctx, c, nil)
 		if err != nil {
 			return nil, nil, fmt.Errorf("diffusion: encode clip %d: %w", i, err)
 		}

@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -351,8 +352,17 @@ func (c *Codec) windows(clip *video.Clip) ([]*video.Clip, error) {
 // to multiples of the spatial compression s, cut into temporal windows (the last padded by
 // repeating the last frame), and each window is encoded, whole or as overlapping tiles whose
 // latents are blended linearly (CV) or taken from the tile owning each position (DV). progress,
-// if not nil, is called after each window.
+// if not nil, is called after each window. Encode is EncodeContext without cancellation.
 func (c *Codec) Encode(clip *video.Clip, progress func()) (*Tokens, error) {
+	return c.EncodeContext(context.Background(), clip, progress)
+}
+
+// EncodeContext is Encode, stopping with an error wrapping ctx.Err() when ctx is done: it is
+// checked before each window (each batch of windows) and each spatial tile.
+func (c *Codec) EncodeContext(ctx context.Context, clip *video.Clip, progress func()) (*Tokens, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := clip.Validate(); err != nil {
 		return nil, err
 	}
@@ -379,13 +389,16 @@ func (c *Codec) Encode(clip *video.Clip, progress func()) (*Tokens, error) {
 	all := make([]float32, len(wins)*per)
 	ys, xs := tileStarts(padded.Height, c.opts.Tile, c.opts.Overlap), tileStarts(padded.Width, c.opts.Tile, c.opts.Overlap)
 	for start := 0; start < len(wins); start += c.opts.Batch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		batch := wins[start:min(start+c.opts.Batch, len(wins))]
 		var out []float32
 		if len(ys) == 1 && len(xs) == 1 {
 			if out, err = c.encodeBatch(batch); err != nil {
 				return nil, err
 			}
-		} else if out, err = c.encodeTiled(batch, ys, xs, lt, lh, lw, ch); err != nil {
+		} else if out, err = c.encodeTiled(ctx, batch, ys, xs, lt, lh, lw, ch); err != nil {
 			return nil, err
 		}
 		copy(all[start*per:], out)
@@ -429,7 +442,7 @@ func (c *Codec) encodeBatch(wins []*video.Clip) ([]float32, error) {
 }
 
 // encodeTiled encodes each window as overlapping Tile x Tile crops and assembles their latents.
-func (c *Codec) encodeTiled(wins []*video.Clip, ys, xs []int, lt, lh, lw, ch int) ([]float32, error) {
+func (c *Codec) encodeTiled(ctx context.Context, wins []*video.Clip, ys, xs []int, lt, lh, lw, ch int) ([]float32, error) {
 	s := c.m.cfg.SpatialCompression
 	tile := c.opts.Tile
 	th, tw := min(tile, wins[0].Height), min(tile, wins[0].Width)
@@ -442,6 +455,9 @@ func (c *Codec) encodeTiled(wins []*video.Clip, ys, xs []int, lt, lh, lw, ch int
 	norm := make([]float32, len(wins)*lt*lh*lw)
 	for iy, y0 := range ys {
 		for ix, x0 := range xs {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			crops := make([]*video.Clip, len(wins))
 			for i, w := range wins {
 				cr, err := video.Crop(w, y0, x0, th, tw)
@@ -497,8 +513,17 @@ func scaleStarts(starts []int, s int) []int {
 // Decode turns tokens back into a clip of the original length and size: each window's latents
 // (or ids) are decoded, whole or as overlapping latent tiles blended linearly in pixel space,
 // the windows are concatenated and the padding cropped away. progress, if not nil, is called
-// after each window.
+// after each window. Decode is DecodeContext without cancellation.
 func (c *Codec) Decode(tok *Tokens, progress func()) (*video.Clip, error) {
+	return c.DecodeContext(context.Background(), tok, progress)
+}
+
+// DecodeContext is Decode, stopping with an error wrapping ctx.Err() when ctx is done: it is
+// checked before each window (each batch of windows) and each spatial tile.
+func (c *Codec) DecodeContext(ctx context.Context, tok *Tokens, progress func()) (*video.Clip, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := tok.check(c.m.cfg); err != nil {
 		return nil, err
 	}
@@ -512,13 +537,16 @@ func (c *Codec) Decode(tok *Tokens, progress func()) (*video.Clip, error) {
 	}
 	ys, xs := tileStarts(ph, c.opts.Tile, c.opts.Overlap), tileStarts(pw, c.opts.Tile, c.opts.Overlap)
 	for start := 0; start < n; start += c.opts.Batch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		nb := min(c.opts.Batch, n-start)
 		var pix []uint8
 		if len(ys) == 1 && len(xs) == 1 {
 			if pix, err = c.decodeBatch(tok, start, nb, 0, 0, lh, lw); err != nil {
 				return nil, err
 			}
-		} else if pix, err = c.decodeTiled(tok, start, nb, ys, xs, window, ph, pw); err != nil {
+		} else if pix, err = c.decodeTiled(ctx, tok, start, nb, ys, xs, window, ph, pw); err != nil {
 			return nil, err
 		}
 		copy(full.Pix[start*window*full.FrameBytes():], pix)
@@ -572,7 +600,7 @@ func (c *Codec) decodeBatch(tok *Tokens, start, nb, ly, lx, th, tw int) ([]uint8
 }
 
 // decodeTiled decodes overlapping latent tiles and blends their pixels linearly.
-func (c *Codec) decodeTiled(tok *Tokens, start, nb int, ys, xs []int, window, ph, pw int) ([]uint8, error) {
+func (c *Codec) decodeTiled(ctx context.Context, tok *Tokens, start, nb int, ys, xs []int, window, ph, pw int) ([]uint8, error) {
 	s := c.m.cfg.SpatialCompression
 	th, tw := min(c.opts.Tile, ph), min(c.opts.Tile, pw)
 	wy, wx := blendWeights(ys, th), blendWeights(xs, tw)
@@ -580,6 +608,9 @@ func (c *Codec) decodeTiled(tok *Tokens, start, nb int, ys, xs []int, window, ph
 	norm := make([]float32, nb*window*ph*pw)
 	for iy, y0 := range ys {
 		for ix, x0 := range xs {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			pix, err := c.decodeBatch(tok, start, nb, y0/s, x0/s, th/s, tw/s)
 			if err != nil {
 				return nil, err

@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"context"
 	"encoding/json"
 	"time"
 
@@ -66,20 +67,27 @@ func (e *RoundTripError) Unwrap() error { return e.Err }
 
 // RoundTrip encodes clip, decodes its tokens and measures the reconstruction against it
 // (Measure). progress, if not nil, is called once per window encoded and once per window
-// decoded. A failure to encode or decode is a *RoundTripError.
+// decoded. A failure to encode or decode is a *RoundTripError. RoundTrip is RoundTripContext
+// without cancellation.
 func (c *Codec) RoundTrip(clip *video.Clip, progress func()) (*RoundTrip, error) {
+	return c.RoundTripContext(context.Background(), clip, progress)
+}
+
+// RoundTripContext is RoundTrip, stopping between windows and tiles when ctx is done (a
+// *RoundTripError wrapping ctx.Err()).
+func (c *Codec) RoundTripContext(ctx context.Context, clip *video.Clip, progress func()) (*RoundTrip, error) {
 	start := time.Now()
-	tok, err := c.Encode(clip, progress)
+	tok, err := c.EncodeContext(ctx, clip, progress)
 	if err != nil {
 		return nil, &RoundTripError{"encoding", err}
 	}
 	mid := time.Now()
-	got, err := c.Decode(tok, progress)
+	got, err := c.DecodeContext(ctx, tok, progress)
 	if err != nil {
 		return nil, &RoundTripError{"decoding", err}
 	}
 	end := time.Now()
-	q, err := Measure([]*video.Clip{clip}, []*video.Clip{got})
+	q, err := MeasureContext(ctx, []*video.Clip{clip}, []*video.Clip{got})
 	if err != nil {
 		return nil, err
 	}

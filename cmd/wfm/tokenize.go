@@ -219,11 +219,14 @@ carries no config (official checkpoints).`,
 			bar := enc.bar(n, "encode")
 			res := tokenizeResult{Config: cfg}
 			for i, clip := range clips {
-				tok, err := c.Encode(clip, tick(bar))
+				tok, err := c.EncodeContext(cmd.Context(), clip, tick(bar))
 				if err != nil {
 					return fmt.Errorf("tokenize: encoding %s: %w", args[i], err)
 				}
 				out := filepath.Join(enc.out, baseName(args[i])+tokensSuffix)
+				if err := cmd.Context().Err(); err != nil {
+					return err
+				}
 				if err := os.MkdirAll(enc.out, 0o755); err != nil {
 					return err
 				}
@@ -275,11 +278,14 @@ carries no config (official checkpoints).`,
 			bar := dec.bar(n, "decode")
 			res := tokenizeResult{Config: cfg}
 			for i, tok := range toks {
-				clip, err := c.Decode(tok, tick(bar))
+				clip, err := c.DecodeContext(cmd.Context(), tok, tick(bar))
 				if err != nil {
 					return fmt.Errorf("tokenize: decoding %s: %w", args[i], err)
 				}
 				out := filepath.Join(dec.out, baseName(args[i])+dec.ext)
+				if err := cmd.Context().Err(); err != nil {
+					return err
+				}
 				if err := os.MkdirAll(dec.out, 0o755); err != nil {
 					return err
 				}
@@ -324,7 +330,7 @@ carries no config (official checkpoints).`,
 			bar := rt.bar(2*n, "roundtrip")
 			res := tokenizeResult{Config: cfg}
 			for i, clip := range clips {
-				r, err := c.RoundTrip(clip, tick(bar))
+				r, err := c.RoundTripContext(cmd.Context(), clip, tick(bar))
 				if err != nil {
 					var rerr *tokenizer.RoundTripError
 					if errors.As(err, &rerr) {
@@ -338,6 +344,9 @@ carries no config (official checkpoints).`,
 					return err
 				}
 				out := filepath.Join(rt.out, baseName(args[i])+"_compare"+rt.ext)
+				if err := cmd.Context().Err(); err != nil {
+					return err
+				}
 				if err := os.MkdirAll(rt.out, 0o755); err != nil {
 					return err
 				}

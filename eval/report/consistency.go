@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -47,9 +48,18 @@ type ConsistencyResult struct {
 
 // MeasureConsistency runs geometry.ConsistencyOfClip on every video.
 func MeasureConsistency(clips []NamedClip, K *geometry.Intrinsics) (*ConsistencyResult, error) {
+	return MeasureConsistencyContext(context.Background(), clips, K)
+}
+
+// MeasureConsistencyContext is MeasureConsistency, stopping with ctx.Err() between videos when
+// ctx is done.
+func MeasureConsistencyContext(ctx context.Context, clips []NamedClip, K *geometry.Intrinsics) (*ConsistencyResult, error) {
 	res := &ConsistencyResult{Intrinsics: K, clips: clips}
 	var all []geometry.ClipConsistency
 	for _, c := range clips {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		cc, err := geometry.ConsistencyOfClip(*c.Clip, K)
 		if err != nil {
 			return nil, fmt.Errorf("report: consistency of %s: %w", c.Path, err)
