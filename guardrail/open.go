@@ -3,12 +3,12 @@ package guardrail
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/wfm-platform/wfm/guardrail/classify"
 	"github.com/wfm-platform/wfm/guardrail/text"
+	"github.com/wfm-platform/wfm/internal/regfile"
 )
 
 // ErrOption is wrapped by the errors of OpenPromptGuard and ServedClassifier.Open that come
@@ -62,6 +62,9 @@ type PromptGuardOptions struct {
 	Served ServedClassifier
 }
 
+// maxModelBytes is the largest classifier model file OpenPromptGuard reads.
+const maxModelBytes = 256 << 20
+
 // OpenPromptGuard builds the pre-guard o describes. An unknown classifier, or a served one's
 // settings it refuses, wraps ErrOption.
 func OpenPromptGuard(o PromptGuardOptions) (*PromptGuard, error) {
@@ -75,7 +78,7 @@ func OpenPromptGuard(o PromptGuardOptions) (*PromptGuard, error) {
 	case c == ClassifierBuiltin:
 		var m *classify.LogReg
 		if p := o.BuiltinModel; p != "" {
-			data, err := os.ReadFile(p)
+			data, err := regfile.ReadFile(p, maxModelBytes)
 			if err != nil {
 				return nil, fmt.Errorf("guard: read classifier model: %w", err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/wfm-platform/wfm/guardrail"
 	"github.com/wfm-platform/wfm/guardrail/classify"
 	"github.com/wfm-platform/wfm/guardrail/face"
+	"github.com/wfm-platform/wfm/internal/regfile"
 	"github.com/wfm-platform/wfm/video"
 )
 
@@ -219,6 +220,9 @@ func printVerdict(cmd *cobra.Command, o guardOutput) error {
 	return nil
 }
 
+// maxGuardInput is the largest corpus or training file the guard commands read.
+const maxGuardInput = 256 << 20
+
 // maxStdinPrompt is the longest prompt 'wfm guard prompt -' reads from stdin.
 const maxStdinPrompt = 1 << 20
 
@@ -320,7 +324,7 @@ func runGuardEval(cmd *cobra.Command, args []string) error {
 	}
 	data, name := guardrail.DefaultCorpusData(), "shipped corpus"
 	if p := guardFlags.corpus; p != "" {
-		if data, err = os.ReadFile(p); err != nil {
+		if data, err = regfile.ReadFile(p, maxGuardInput); err != nil {
 			return fmt.Errorf("guard: read corpus: %w", err)
 		}
 		name = p
@@ -373,7 +377,7 @@ func runGuardTrain(cmd *cobra.Command, args []string) error {
 	data, name := classify.DefaultTrainingData(), "shipped training data"
 	if p := guardFlags.trainData; p != "" {
 		var err error
-		if data, err = os.ReadFile(p); err != nil {
+		if data, err = regfile.ReadFile(p, maxGuardInput); err != nil {
 			return fmt.Errorf("guard: read training data: %w", err)
 		}
 		name = p

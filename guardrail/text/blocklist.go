@@ -6,13 +6,14 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/aaaton/golem/v4"
 	"github.com/aaaton/golem/v4/dicts/en"
+
+	"github.com/wfm-platform/wfm/internal/regfile"
 )
 
 // The default lists, shipped in the binary. Operators replace them with their own files
@@ -128,22 +129,26 @@ func DefaultBlocklist() (*Blocklist, error) {
 func DefaultBlocklistText() []byte { return bytes.Clone(defaultBlocklist) }
 func DefaultWhitelistText() []byte { return bytes.Clone(defaultWhitelist) }
 
+// MaxListBytes is the largest blocklist or whitelist file LoadBlocklist reads.
+const MaxListBytes = 64 << 20
+
 // LoadBlocklist reads a blocklist and a whitelist file; an empty path stands for the shipped
-// list of that kind.
+// list of that kind. Each must be a regular file (a named pipe is refused, not waited on) of
+// at most MaxListBytes.
 func LoadBlocklist(blockPath, whitePath string) (*Blocklist, error) {
 	block, bname := defaultBlocklist, "default blocklist"
 	white, wname := defaultWhitelist, "default whitelist"
 	if blockPath != "" {
-		b, err := os.ReadFile(blockPath)
+		b, err := regfile.ReadFile(blockPath, MaxListBytes)
 		if err != nil {
-			return nil, fmt.Errorf("text: read blocklist %s: %w", blockPath, err)
+			return nil, fmt.Errorf("text: read blocklist: %w", err)
 		}
 		block, bname = b, blockPath
 	}
 	if whitePath != "" {
-		b, err := os.ReadFile(whitePath)
+		b, err := regfile.ReadFile(whitePath, MaxListBytes)
 		if err != nil {
-			return nil, fmt.Errorf("text: read whitelist %s: %w", whitePath, err)
+			return nil, fmt.Errorf("text: read whitelist: %w", err)
 		}
 		white, wname = b, whitePath
 	}
