@@ -105,6 +105,9 @@ func TestReliability(t *testing.T) {
 		o = out("eval-fidelity-pred-" + v.kind)
 		add(relCase{name: "eval fidelity --pred/" + v.kind, args: []string{"eval", "fidelity", "--ref", c.goodY4M, "--pred", v.path, "--out", o},
 			want: exitFail, names: named(v), out: o, root: v.rootOK})
+		o = out("eval-consistency-" + v.kind)
+		add(relCase{name: "eval consistency/" + v.kind, args: []string{"eval", "consistency", "--videos", v.path, "--out", o},
+			want: exitFail, names: named(v), out: o, root: v.rootOK})
 		o = out("guard-video-" + v.kind)
 		add(relCase{name: "guard video/" + v.kind, args: []string{"guard", "video", v.path, "--out", filepath.Join(o, "blurred.y4m")},
 			want: exitFail, names: named(v), out: o, root: v.rootOK})
@@ -331,7 +334,7 @@ func completeLooking(path string) []string {
 			return nil
 		}
 		for _, ext := range []string{".mp4", ".y4m", ".gif", ".png", ".safetensors", ".tar", ".npy", ".html", "-manifest.json",
-			"-index.json", "-report.json", "fidelity.json", "physics.json", "model.json", "clf.json"} {
+			"-index.json", "-report.json", "fidelity.json", "physics.json", "consistency.json", "model.json", "clf.json"} {
 			if strings.HasSuffix(name, ext) {
 				found = append(found, p)
 			}
