@@ -302,6 +302,21 @@ func (c Config) modulationParams(chunks int) int64 {
 
 // patchedMax is the number of patch positions the absolute embedding table of axis (0 time,
 // 1 height, 2 width) covers.
+// CheckLatentSize reports a latent of t frames and h x w positions the model cannot take: one
+// not divisible by its patch, or larger than its MaxLatentFrames x MaxLatentHeight x
+// MaxLatentWidth. Callers check it before allocating anything of that size.
+func (c Config) CheckLatentSize(t, h, w int) error {
+	ps, pt := max(c.PatchSpatial, 1), max(c.PatchTemporal, 1)
+	if t < 1 || h < 1 || w < 1 || t%pt != 0 || h%ps != 0 || w%ps != 0 {
+		return fmt.Errorf("diffusion: latent %dx%dx%d is not a positive multiple of the patch %dx%dx%d", t, h, w, pt, ps, ps)
+	}
+	if t/pt > c.patchedMax(0) || h/ps > c.patchedMax(1) || w/ps > c.patchedMax(2) {
+		return fmt.Errorf("diffusion: latent %dx%dx%d exceeds the model's maximum %dx%dx%d",
+			t, h, w, c.MaxLatentFrames, c.MaxLatentHeight, c.MaxLatentWidth)
+	}
+	return nil
+}
+
 func (c Config) patchedMax(axis int) int {
 	switch axis {
 	case 0:

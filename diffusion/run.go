@@ -238,6 +238,13 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, o
 	if err != nil {
 		return none, &OptionError{Option: "Tokenizer", Err: err}
 	}
+	// The latent of a clip must fit the model (else the graph build fails after encoding).
+	if s, t := tcfg.SpatialCompression, tcfg.TemporalCompression; s > 0 && t > 0 && cfg.MaxLatentFrames > 0 {
+		if err := cfg.CheckLatentSize(1+(data.Frames-1)/t, data.Bucket.Height/s, data.Bucket.Width/s); err != nil {
+			return none, optionErrorf("Data", "Bucket %dx%d and Frames %d: %v (at most %dx%d and %d frames)", data.Bucket.Width,
+				data.Bucket.Height, data.Frames, err, cfg.MaxLatentWidth*s, cfg.MaxLatentHeight*s, 1+(cfg.MaxLatentFrames-1)*t)
+		}
+	}
 	cfg.Tokenizer, cfg.Kind = opts.Tokenizer, ModelKind
 	// One writer per run folder, from before its checkpoints are read: a second run on it is
 	// refused, naming the first. A call refused from here on leaves no folder it created.

@@ -93,6 +93,11 @@ type CodecOptions struct {
 	Tile, Overlap int
 	// Batch is the number of windows encoded or decoded per call (default 1).
 	Batch int
+	// MaxMemory bounds, in bytes, the memory one model call may take by Config.WindowMemory's
+	// estimate: Encode and Decode refuse a clip that needs more with a *MemoryError (which
+	// names the tile that fits) before allocating anything. 0 is DefaultMaxMemory(); a negative
+	// value disables the check.
+	MaxMemory int64
 	// DType is the dtype of the weights and the computation: float32 (default) or bfloat16,
 	// which must be the dtype the weights were trained in (TrainOptions.DType). Latents are
 	// returned as float32 either way.
@@ -368,6 +373,9 @@ func (c *Codec) EncodeContext(ctx context.Context, clip *video.Clip, progress fu
 	}
 	cfg := c.m.cfg
 	s := cfg.SpatialCompression
+	if err := c.checkMemory(c.Windows(clip.Frames), c.frames, paddedSize(clip.Height, s), paddedSize(clip.Width, s)); err != nil {
+		return nil, err
+	}
 	padded, err := video.PadReflect(clip, s, s)
 	if err != nil {
 		return nil, err
@@ -531,6 +539,9 @@ func (c *Codec) DecodeContext(ctx context.Context, tok *Tokens, progress func())
 	n, lt, lh, lw := tok.Dims[0], tok.Dims[1], tok.Dims[2], tok.Dims[3]
 	ph, pw := lh*s, lw*s
 	window := 1 + (lt-1)*c.m.cfg.TemporalCompression
+	if err := c.checkMemory(n, window, ph, pw); err != nil {
+		return nil, err
+	}
 	full, err := video.NewClip(n*window, ph, pw, tok.FPS)
 	if err != nil {
 		return nil, err

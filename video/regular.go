@@ -43,7 +43,9 @@ func notRegular(path, format string, m fs.FileMode) *FormatError {
 		Reason: describeMode(m) + "; only regular files are read as videos"}
 }
 
-// checkRegular reports an error unless path (after symbolic links) is a regular file.
+// checkRegular reports an error unless path (after symbolic links) is a regular file this
+// process can open for reading: a file it may not read is an error wrapping fs.ErrPermission
+// (not ErrMalformed, as the external tool it is handed to would report it).
 func checkRegular(path, format string) error {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -52,7 +54,11 @@ func checkRegular(path, format string) error {
 	if !st.Mode().IsRegular() {
 		return notRegular(path, format, st.Mode())
 	}
-	return nil
+	f, err := openRegular(path, format)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // openRegular opens path for reading without blocking on a pipe, and returns it only if it

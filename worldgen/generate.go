@@ -193,6 +193,12 @@ func (p *Pipeline) Generate(ctx context.Context, r Request) (*video.Clip, Report
 	}
 	dims := []int{1 + (r.Frames-1)/t, r.Height / s, r.Width / s, cfg.LatentChannels}
 	rep.LatentShape = dims
+	// Before any allocation of the latent's size (noise, text, graph): the model's range.
+	if err := cfg.CheckLatentSize(dims[0], dims[1], dims[2]); err != nil {
+		return nil, rep, invalidf("%d frames at %dx%d (latent %dx%dx%d) exceed what model %s takes: --res at most %dx%d, --frames at most %d",
+			r.Frames, r.Width, r.Height, dims[0], dims[1], dims[2], cfg.Name,
+			cfg.MaxLatentWidth*s, cfg.MaxLatentHeight*s, 1+(cfg.MaxLatentFrames-1)*t)
+	}
 
 	embs, _, err := p.text.Encode(ctx, []string{used, r.NegativePrompt})
 	if err != nil {
@@ -223,7 +229,7 @@ func (p *Pipeline) Generate(ctx context.Context, r Request) (*video.Clip, Report
 		for f := range r.Frames {
 			copy(full.Frame(f), fitted.Frame(min(f, given-1)))
 		}
-		lat, _, err := diffusion.EncodeClips(wc.codec, []*video.Clip{full}, nil)
+		lat, _, err := diffusion.EncodeClipsContext(ctx, wc.codec, []*video.Clip{full}, nil)
 		if err != nil {
 			return nil, rep, err
 		}

@@ -81,8 +81,10 @@ to --out.`,
 			} else if err != nil {
 				return fmt.Errorf("eval fidelity: %w", err)
 			}
-			res, err := report.MeasureFidelity(pairs, luma)
-			if err != nil {
+			res, err := report.MeasureFidelityContext(cmd.Context(), pairs, luma)
+			if errors.Is(err, report.ErrMismatch) {
+				return usagef("eval fidelity: %v", err)
+			} else if err != nil {
 				return err
 			}
 			doc, err := report.Fidelity(res)
@@ -175,7 +177,7 @@ per-pair plot, keypoint-match images) to --out.`,
 			if err != nil {
 				return fmt.Errorf("eval consistency: %w", err)
 			}
-			res, err := report.MeasureConsistency(clips, K)
+			res, err := report.MeasureConsistencyContext(cmd.Context(), clips, K)
 			if err != nil {
 				return err
 			}

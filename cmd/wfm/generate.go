@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -286,6 +287,10 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 				return generateError(err)
 			}
 			defer p.Close()
+			// Before sampling (after the model's own files are checked): the output's folder and format.
+			if err := checkVideoOut("--out", out); err != nil {
+				return err
+			}
 			req := worldgen.Request{Prompt: promptText, NegativePrompt: negative, Frames: frames, Width: w, Height: h,
 				FPS: fps, Seed: seed, Steps: steps, Sampler: sampler, SigmaMin: sigmaMin}
 			if cmd.Flags().Changed("guidance") {
@@ -345,6 +350,25 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 	f.BoolVar(&ema, "ema", false, "use the EMA weights of a training checkpoint")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
 	rootCmd.AddCommand(cmd)
+}
+
+// checkVideoOut refuses, as a usage error before any work, an output video path whose folder
+// does not exist (or is not a folder) or whose extension no writer takes (video.Write's list).
+func checkVideoOut(flag, path string) error {
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil {
+		return usagef("%s %s: its folder %s does not exist (create it first)", flag, path, dir)
+	} else if !st.IsDir() {
+		return usagef("%s %s: %s is not a folder", flag, path, dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() && filepath.Ext(path) != "" {
+		return usagef("%s %s is a folder", flag, path)
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".y4m", ".gif", ".png", "", ".mp4", ".m4v", ".mov", ".mkv":
+		return nil
+	}
+	return usagef("%s %s: unknown video format %q (want .mp4, .gif, .y4m, or a PNG pattern)", flag, path, filepath.Ext(path))
 }
 
 // recordedTokenizer is the tokenizer path a model's config names, found from where the model is

@@ -32,6 +32,7 @@ type tokenizeFlags struct {
 	overlap    int
 	batch      int
 	dtype      string
+	maxMemory  float64
 	noProgress bool
 }
 
@@ -45,6 +46,7 @@ func (f *tokenizeFlags) register(cmd *cobra.Command, video bool) {
 	fl.IntVar(&f.overlap, "overlap", 0, "pixels shared by neighbouring tiles, blended linearly (default tile/4)")
 	fl.IntVar(&f.batch, "batch", 1, "temporal windows per model call")
 	fl.StringVar(&f.dtype, "dtype", "float32", "dtype of the weights: float32, or bfloat16 for weights trained with --dtype bfloat16")
+	fl.Float64Var(&f.maxMemory, "max-memory", 0, "GiB one model call may use by the tokenizer's estimate; larger frames are refused, naming the --tile that fits (0: half the machine's memory)")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar")
 	if video {
 		fl.StringVar(&f.ext, "ext", ".y4m", "video format written: .y4m, .gif, .mp4 (ffmpeg), or '' for a PNG folder")
@@ -69,6 +71,10 @@ func (f *tokenizeFlags) codec(cmd *cobra.Command) (*tokenizer.Codec, tokenizer.C
 		return nil, tokenizer.Config{}, nil, err
 	}
 	opts := tokenizer.CodecOptions{Window: f.window, Tile: f.tile, Overlap: f.overlap, Batch: f.batch, DType: dt}
+	if !(f.maxMemory >= 0) || f.maxMemory > 1<<20 {
+		return nil, tokenizer.Config{}, nil, usagef("%s: --max-memory %v: want GiB >= 0", cmd.CommandPath(), f.maxMemory)
+	}
+	opts.MaxMemory = int64(f.maxMemory * (1 << 30))
 	if f.tile > 0 && !cmd.Flags().Changed("overlap") {
 		opts.Overlap = tokenizer.DefaultOverlap
 	} else if f.overlap == tokenizer.DefaultOverlap {
@@ -88,6 +94,19 @@ func (f *tokenizeFlags) codec(cmd *cobra.Command) (*tokenizer.Codec, tokenizer.C
 		return nil, tokenizer.Config{}, nil, err
 	}
 	return c, c.Config(), func() { c.Close(); b.Finalize() }, nil
+}
+
+// memoryUsage turns the codec's *tokenizer.MemoryError, found before any allocation, into a
+// usage error naming the flag that makes the clip fit.
+func memoryUsage(err error) error {
+	var me *tokenizer.MemoryError
+	if !errors.As(err, &me) {
+		return err
+	}
+	if me.Tile > 0 {
+		return usagef("%v: give --tile %d (or raise --max-memory)", err, me.Tile)
+	}
+	return usagef("%v: give a shorter --window or a smaller --batch (or raise --max-memory)", err)
 }
 
 // lockOutput takes the exclusive lock (package dirlock) on the output folder dir of cmd, which
@@ -221,7 +240,7 @@ carries no config (official checkpoints).`,
 			for i, clip := range clips {
 				tok, err := c.EncodeContext(cmd.Context(), clip, tick(bar))
 				if err != nil {
-					return fmt.Errorf("tokenize: encoding %s: %w", args[i], err)
+					return memoryUsage(fmt.Errorf("tokenize: encoding %s: %w", args[i], err))
 				}
 				out := filepath.Join(enc.out, baseName(args[i])+tokensSuffix)
 				if err := cmd.Context().Err(); err != nil {
@@ -280,7 +299,7 @@ carries no config (official checkpoints).`,
 			for i, tok := range toks {
 				clip, err := c.DecodeContext(cmd.Context(), tok, tick(bar))
 				if err != nil {
-					return fmt.Errorf("tokenize: decoding %s: %w", args[i], err)
+					return memoryUsage(fmt.Errorf("tokenize: decoding %s: %w", args[i], err))
 				}
 				out := filepath.Join(dec.out, baseName(args[i])+dec.ext)
 				if err := cmd.Context().Err(); err != nil {
@@ -334,7 +353,7 @@ carries no config (official checkpoints).`,
 				if err != nil {
 					var rerr *tokenizer.RoundTripError
 					if errors.As(err, &rerr) {
-						return fmt.Errorf("tokenize: %s %s: %w", rerr.Stage, args[i], rerr.Err)
+						return memoryUsage(fmt.Errorf("tokenize: %s %s: %w", rerr.Stage, args[i], rerr.Err))
 					}
 					return err
 				}

@@ -264,6 +264,12 @@ func (fl *trainDiffusionFlags) options(cmd *cobra.Command) (diffusion.Config, di
 	progress := !fl.noProgress && !global.json
 	ro.Loop, ro.Loss, ro.Tokenizer, ro.Init = fl.tc, loss, fl.tok, fl.initPath
 	ro.Loop.Dir, ro.Loop.Progress = fl.out, progress
+	if !changed("warmup") {
+		ro.Loop.WarmupSteps = min(ro.Loop.WarmupSteps, ro.Loop.Steps) // the default, on a short run
+	}
+	if err := checkLoopFlags("train diffusion", ro.Loop); err != nil {
+		return cfg, none, ro, err
+	}
 	ro.BatchSize, ro.ImageBatch, ro.StopAt, ro.ExportDType, ro.Log = fl.batch, fl.imageBatch, fl.stopAt, exportDT, cmd.ErrOrStderr()
 	if progress {
 		ro.Progress = cmd.ErrOrStderr()

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/spf13/cobra"
@@ -102,6 +104,29 @@ func (r trainTokenizerResult) writeText(w io.Writer) error {
 	return nil
 }
 
+// loopFlags names the flags of the train commands that set each train.Config field.
+var loopFlags = map[string]string{
+	"steps": "--steps", "lr": "--lr", "min_lr": "--min-lr", "warmup_steps": "--warmup", "schedule": "--schedule",
+	"weight_decay": "--weight-decay", "ema_decay": "--ema", "checkpoint_every": "--ckpt-every",
+	"keep_checkpoints": "--keep", "log_every": "--log-every", "eval_every": "--eval-every", "dir": "--out",
+}
+
+// checkLoopFlags checks the training-loop settings of a train command before any work (no
+// data read, no model built): a bad one is a usage error naming its flag.
+func checkLoopFlags(command string, tc train.Config) error {
+	err := tc.Validate()
+	var ce *train.ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	flag, ok := loopFlags[ce.Field]
+	if !ok {
+		return usageError{err}
+	}
+	reason := strings.NewReplacer("steps]", "--steps]", "lr]", "--lr]").Replace(ce.Reason)
+	return usagef("%s: %s %v: %s", command, flag, ce.Value, reason)
+}
+
 // checkTokenizerClipFlags checks the clip sizes of wfm train tokenizer against the tokenizer's
 // compression.
 func checkTokenizerClipFlags(cfg tokenizer.Config, batch, frames, valFrames, res, crop int) error {
@@ -179,6 +204,12 @@ stays float32. Mixed precision with float32 master weights is not implemented.`,
 				export = filepath.Join(out, "tokenizer.safetensors")
 			}
 			tc.Dir = out
+			if !cmd.Flags().Changed("warmup") {
+				tc.WarmupSteps = min(tc.WarmupSteps, tc.Steps) // the default, on a short run
+			}
+			if err := checkLoopFlags("train tokenizer", tc); err != nil {
+				return err
+			}
 			// Before any checkpoint is read: a second run on the same --out is refused.
 			lock, err := lockOutput(cmd, out)
 			if err != nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"math"
@@ -58,10 +59,28 @@ type FidelityResult struct {
 // set, else on RGB). An identical frame's PSNR is infinite; it counts as physics.MaxPSNR
 // (100 dB), as in the physical-alignment benchmark, so that means stay finite.
 func MeasureFidelity(pairs []VideoPair, luma bool) (*FidelityResult, error) {
+	return MeasureFidelityContext(context.Background(), pairs, luma)
+}
+
+// MeasureFidelityContext is MeasureFidelity, stopping with ctx.Err() between videos when ctx
+// is done.
+func MeasureFidelityContext(ctx context.Context, pairs []VideoPair, luma bool) (*FidelityResult, error) {
 	res := &FidelityResult{Luma: luma, pairs: pairs}
 	opt := quality.Options{Luma: luma}
 	var ps, ss []float64
 	for _, p := range pairs {
+		switch pr, rf := p.Pred, p.Ref; {
+		case pr.Frames != rf.Frames:
+			return nil, fmt.Errorf("report: %s has %d frames, its reference %s %d: %w", p.PredPath, pr.Frames, p.RefPath, rf.Frames, ErrMismatch)
+		case pr.Width != rf.Width || pr.Height != rf.Height:
+			return nil, fmt.Errorf("report: %s is %dx%d, its reference %s %dx%d: %w", p.PredPath, pr.Width, pr.Height,
+				p.RefPath, rf.Width, rf.Height, ErrMismatch)
+		}
+	}
+	for _, p := range pairs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		psnr, _, err := quality.PSNRWithOptions(*p.Pred, *p.Ref, opt)
 		if err != nil {
 			return nil, fmt.Errorf("report: fidelity of %s against %s: %w", p.PredPath, p.RefPath, err)

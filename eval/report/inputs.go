@@ -22,6 +22,10 @@ var VideoExts = []string{".y4m", ".gif", ".mp4", ".m4v", ".mov", ".mkv", ".webm"
 // videos.
 var ErrMixedInputs = errors.New("the prediction and the reference must both be videos or both folders of videos")
 
+// ErrMismatch is wrapped by MeasureFidelity's error when a prediction and its reference differ
+// in frame count or frame size: found for every pair before any is measured.
+var ErrMismatch = errors.New("the prediction and the reference differ")
+
 // IsFrameFolder reports whether dir is one video stored as a PNG sequence (video.DefaultPattern).
 func IsFrameFolder(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, fmt.Sprintf(video.DefaultPattern, 0)))
