@@ -8,6 +8,8 @@ import (
 	"maps"
 	"os"
 	"slices"
+
+	"github.com/wfm-platform/wfm/internal/regfile"
 )
 
 // ErrNoTensor is returned (wrapped) by File.Read and File.ReadInto for a name the file does not hold.
@@ -32,7 +34,7 @@ func Open(path string) (*File, error) {
 // It reads only the first 8 + N bytes; tensor data is read by Read.
 func OpenWithLimits(path string, lim Limits) (*File, error) {
 	lim = lim.withDefaults()
-	f, err := os.Open(path)
+	f, err := regfile.Open(path) // a FIFO or device is refused instead of blocking the reader
 	if err != nil {
 		return nil, fmt.Errorf("safetensors: %w", err)
 	}

@@ -44,12 +44,7 @@ type relCase struct {
 var knownBugs = map[string]string{
 	"eval fidelity --ref/dir":            "known: eval fidelity names neither --ref nor --pred when one is a folder and the other a video (exit 2, 'must both be videos or both folders')",
 	"eval fidelity --pred/dir":           "known: eval fidelity names neither --ref nor --pred when one is a folder and the other a video (exit 2, 'must both be videos or both folders')",
-	"tokenize encode --weights/fifo":     "known: a FIFO given as tokenizer weights blocks the load forever (weights are opened without a regular-file check)",
-	"eval denoise --weights/fifo":        "known: a FIFO as a model's model.safetensors blocks the load forever (weights are opened without a regular-file check)",
-	"eval physics --model/fifo":          "known: a FIFO as a model's model.safetensors blocks the load forever (weights are opened without a regular-file check)",
-	"generate --weights/fifo":            "known: a FIFO as a model's model.safetensors blocks the load forever (safetensors.OpenWithLimits uses os.Open: no regular-file check)",
-	"generate --tokenizer/fifo":          "known: a FIFO given as --tokenizer blocks the load forever (safetensors.OpenWithLimits uses os.Open: no regular-file check)",
-	"tokenize decode/fifo":               "known: a FIFO given as a token file blocks forever (safetensors.OpenWithLimits uses os.Open: no regular-file check)",
+	"generate --tokenizer/fifo":          "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
 	"generate --tokenizer/empty":         "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
 	"generate --tokenizer/random":        "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
 	"generate --tokenizer/truncated":     "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",

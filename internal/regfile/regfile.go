@@ -17,6 +17,26 @@ var ErrNotRegular = errors.New("not a regular file")
 // ErrTooLarge: the file is larger than the caller's limit.
 var ErrTooLarge = errors.New("file too large")
 
+// Open opens path for reading if it is a regular file (after symbolic links), without blocking
+// on a pipe, and checks the opened file, as ReadFile does; for readers of large files (weights)
+// that read only parts of them.
+func Open(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, err // an *fs.PathError names the path
+	}
+	st, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		_ = f.Close()
+		return nil, &fs.PathError{Op: "open", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, describe(st.Mode()))}
+	}
+	return f, nil
+}
+
 // ReadFile reads path, which must be a regular file (after symbolic links) of at most max
 // bytes. It opens without blocking on a pipe and checks the opened file, so a file swapped
 // for a pipe between a check and the open is refused too. Errors name the path.
