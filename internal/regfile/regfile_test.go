@@ -41,3 +41,33 @@ func TestReadFile(t *testing.T) {
 		t.Errorf("missing: %v", err)
 	}
 }
+
+func TestOpen(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "ok.bin")
+	if err := os.WriteFile(ok, []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Open(dir); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), dir) {
+		t.Errorf("folder: %v", err)
+	}
+	fifo := filepath.Join(dir, "fifo.bin")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Open(fifo); done <- err }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "named pipe") {
+			t.Errorf("fifo: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("opening a FIFO blocked")
+	}
+}
