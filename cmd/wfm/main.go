@@ -27,6 +27,9 @@ const (
 	exitOK    = 0
 	exitFail  = 1
 	exitUsage = 2
+	// exitInterrupted is the code of a command stopped by SIGINT or SIGTERM (128 + SIGINT, as
+	// shells report it): it stopped between units of work, leaving no output that looks complete.
+	exitInterrupted = 130
 )
 
 // global holds the flags every subcommand shares.
@@ -116,6 +119,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		return exitOK
+	}
+	if ctx.Err() != nil { // a signal: whatever the command made of it, say so
+		fmt.Fprintf(stderr, "wfm: interrupted: %v\n", err)
+		return exitInterrupted
 	}
 	var ee exitError
 	if errors.As(err, &ee) {

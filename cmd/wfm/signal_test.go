@@ -57,8 +57,8 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// TestInterruptStopsLongCommands (issue 17 item 5): a long command sent SIGINT once it is at
-// work exits within 5 s with a non-zero code and leaves no output that looks complete. Each
+// TestInterruptStopsLongCommands (issue 17 item 5): a long command sent SIGINT (or SIGTERM) once
+// it is at work exits within 5 s with code 130 and leaves no output that looks complete. Each
 // input is sized so that the command would run far longer than that without the signal.
 func TestInterruptStopsLongCommands(t *testing.T) {
 	if testing.Short() {
@@ -90,24 +90,29 @@ func TestInterruptStopsLongCommands(t *testing.T) {
 		marker string
 		// complete lists the files under out that would say the command finished.
 		complete []string
+		// sig is the signal sent (SIGINT when nil).
+		sig os.Signal
 	}{
 		{"tokenize roundtrip", func(out string) []string {
 			return []string{"tokenize", "roundtrip", long, "--weights", tokWeights, "--out", out, "--backend", "go"}
-		}, "roundtrip", []string{"long_compare.y4m"}},
+		}, "roundtrip", []string{"long_compare.y4m"}, nil},
+		{"tokenize roundtrip SIGTERM", func(out string) []string {
+			return []string{"tokenize", "roundtrip", long, "--weights", tokWeights, "--out", out, "--backend", "go"}
+		}, "roundtrip", []string{"long_compare.y4m"}, syscall.SIGTERM},
 		{"generate", func(out string) []string {
 			return []string{"generate", "--weights", model, "--prompt", "a ball falls", "--frames", "9", "--res", "64x64",
 				"--steps", "100000", "--out", filepath.Join(out, "video.y4m"), "--no-progress", "--backend", "go"}
-		}, "backend go", []string{"video.y4m"}},
+		}, "backend go", []string{"video.y4m"}, nil},
 		{"train tokenizer", func(out string) []string {
 			return []string{"train", "tokenizer", "--videos", videos, "--max-clips", "8", "--out", out, "--steps", "100000",
 				"--no-progress", "--backend", "go"}
-		}, "train: starting", []string{"tokenizer.safetensors"}},
+		}, "train: starting", []string{"tokenizer.safetensors"}, nil},
 		{"curate", func(out string) []string {
 			return []string{"curate", "--in", videos, "--out", out, "--no-progress"}
-		}, "", []string{"curated-index.json", "curated-manifest.json", "curated-report.json"}},
+		}, "", []string{"curated-index.json", "curated-manifest.json", "curated-report.json"}, nil},
 		{"synth", func(out string) []string {
 			return []string{"synth", "--out", out, "--n", "100000", "--frames", "33", "--res", "64", "--no-progress"}
-		}, "", []string{"synth-index.json"}},
+		}, "", []string{"synth-index.json"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -151,7 +156,11 @@ func TestInterruptStopsLongCommands(t *testing.T) {
 					}
 				}
 			}
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			sig := tc.sig
+			if sig == nil {
+				sig = os.Interrupt
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
 			sent := time.Now()
@@ -161,12 +170,12 @@ func TestInterruptStopsLongCommands(t *testing.T) {
 			case <-time.After(5 * time.Second):
 				_ = cmd.Process.Kill()
 				<-done
-				t.Fatalf("wfm %s still running 5 s after SIGINT: %s", tc.name, stderr.String())
+				t.Fatalf("wfm %s still running 5 s after %v: %s", tc.name, sig, stderr.String())
 			}
 			took := time.Since(sent)
-			t.Logf("wfm %s: exited %v after SIGINT (started %v before)", tc.name, took.Round(time.Millisecond), sent.Sub(start).Round(time.Millisecond))
-			if werr == nil || cmd.ProcessState.ExitCode() <= 0 {
-				t.Errorf("wfm %s: exit %v after SIGINT, want a non-zero code: %s", tc.name, werr, stderr.String())
+			t.Logf("wfm %s: exited %v after %v (started %v before)", tc.name, took.Round(time.Millisecond), sig, sent.Sub(start).Round(time.Millisecond))
+			if werr == nil || cmd.ProcessState.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "wfm: interrupted") {
+				t.Errorf("wfm %s: exit %v after %v, want %d and 'wfm: interrupted': %s", tc.name, werr, sig, exitInterrupted, stderr.String())
 			}
 			for _, name := range tc.complete {
 				if _, err := os.Stat(filepath.Join(out, name)); err == nil {
