@@ -202,7 +202,11 @@ Videos are cut into temporal windows of --window frames (1+k·t, default 1+2t: 1
 compression), each encoded on its own with its first frame as the causal first frame; the last
 window is padded by repeating the last frame and the padding is dropped on decoding. Frames are
 padded by reflection to multiples of the spatial compression and cropped back; with --tile,
-large frames are encoded and decoded as overlapping tiles, blended linearly.
+large frames are encoded and decoded as overlapping tiles, blended linearly. The memory one model
+call needs is estimated from the tokenizer and the frame (or tile) size before anything runs: a
+video that would need more than --max-memory (default half the machine's memory) is refused
+with exit 2, naming the --tile that fits. Ctrl-C or SIGTERM stops between windows and tiles
+(exit 130) and writes nothing more.
 
 Tokens are safetensors files (NAME.tokens.safetensors): the continuous latents (F32) of a CV
 tokenizer or the token ids (U16) of a DV one, with the config, the original frame count, size and
