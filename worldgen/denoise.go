@@ -55,6 +55,16 @@ func (p *Pipeline) EvaluateDenoiser(ctx context.Context, r DenoiseRequest) (*Den
 	if r.CondFrames < 1 || r.CondFrames >= r.Frames || (r.CondFrames-1)%tc != 0 {
 		return nil, invalidf("denoise: %d condition frames: want 1+k·%d, fewer than the %d frames", r.CondFrames, tc, r.Frames)
 	}
+	s, cfg := c.cfg.SpatialCompression, p.cfg
+	if r.Width%(s*max(cfg.PatchSpatial, 1)) != 0 || r.Height%(s*max(cfg.PatchSpatial, 1)) != 0 || (r.Frames-1)%tc != 0 {
+		return nil, invalidf("denoise: width and height must be multiples of %d and frames 1+k·%d, got %d frames at %dx%d",
+			s*max(cfg.PatchSpatial, 1), tc, r.Frames, r.Width, r.Height)
+	}
+	// Before the clips are read and encoded: the latent must fit the model.
+	if err := cfg.CheckLatentSize(1+(r.Frames-1)/tc, r.Height/s, r.Width/s); err != nil {
+		return nil, invalidf("denoise: %d frames at %dx%d exceed what model %s takes: --res at most %dx%d, --frames at most %d",
+			r.Frames, r.Width, r.Height, cfg.Name, cfg.MaxLatentWidth*s, cfg.MaxLatentHeight*s, 1+(cfg.MaxLatentFrames-1)*tc)
+	}
 	set, stats, err := diffusion.EncodeTrainingSet(ctx, c.codec, p.text,
 		diffusion.TrainData{Dir: r.Data, Prefix: r.Prefix, ShardClipOptions: diffusion.ShardClipOptions{
 			Frames: r.Frames, Bucket: diffusion.Bucket{Width: r.Width, Height: r.Height}, MaxClips: r.MaxClips}},

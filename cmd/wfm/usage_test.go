@@ -54,6 +54,8 @@ func TestUsageFoundBeforeWork(t *testing.T) {
 		{"train diffusion --res over the model's maximum", []string{"train", "diffusion", "--data", tmp, "--out", out,
 			"--tokenizer", "preset:cv8x8x8-tiny", "--frames", "9", "--res", "1024x1024", "--preset", "tiny-v2w", "--steps", "5",
 			"--no-progress"}, []string{"--res 1024x1024", "at most 512x512"}},
+		{"eval denoise --res over the model's maximum", []string{"eval", "denoise", "--weights", model, "--data", tmp,
+			"--frames", "17", "--res", "1024x1024", "--backend", "go"}, []string{"--res at most 512x512"}},
 		{"eval fidelity frame counts differ", []string{"eval", "fidelity", "--pred", a9, "--ref", a17, "--out", out},
 			[]string{"9 frames", "17", a17}},
 		{"tokenize roundtrip over --max-memory", []string{"tokenize", "roundtrip", a17, "--weights", tokWeights,
