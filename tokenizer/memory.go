@@ -12,24 +12,36 @@ import (
 const fallbackMaxMemory = 8 << 30
 
 // DefaultMaxMemory is the memory a Codec may use for one model call when CodecOptions.MaxMemory
-// is 0: half of the machine's physical memory (MemTotal of /proc/meminfo), else 8 GiB.
+// is 0: half of the memory this process may have, the machine's (MemTotal of /proc/meminfo) or
+// its control group's limit when lower; 8 GiB where neither can be read.
 func DefaultMaxMemory() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return fallbackMaxMemory
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil || kb <= 0 {
+	total := int64(0)
+	if f, err := os.Open("/proc/meminfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+				if err == nil && kb > 0 {
+					total = kb << 10
+				}
 				break
 			}
-			return kb << 10 / 2
+		}
+		f.Close()
+	}
+	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		if limit, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64); err == nil && limit > 0 && (total == 0 || limit < total) {
+			total = limit
 		}
 	}
-	return fallbackMaxMemory
+	if total == 0 {
+		return fallbackMaxMemory
+	}
+	return total / 2
 }
 
 // WindowMemory estimates the bytes of activations one encode or decode call of the tokenizer

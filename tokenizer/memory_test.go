@@ -50,3 +50,10 @@ func TestCodecRefusesWhatDoesNotFit(t *testing.T) {
 		t.Errorf("4K tokens: %v, want a *MemoryError of over 100 GiB naming a tile", err)
 	}
 }
+
+// TestDefaultMaxMemory: half of a plausible amount of memory.
+func TestDefaultMaxMemory(t *testing.T) {
+	if m := DefaultMaxMemory(); m < 64<<20 || m > 1<<50 {
+		t.Errorf("DefaultMaxMemory %d bytes", m)
+	}
+}
