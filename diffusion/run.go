@@ -209,6 +209,12 @@ func Train(ctx context.Context, b compute.Backend, cfg Config, data TrainData, o
 		if store, cfg, err = LoadWeights(opts.Init, true); err != nil {
 			return none, err
 		}
+		// The file must hold the whole network its config describes: a file of another model
+		// (a tokenizer's weights, say) would otherwise start fine-tuning from initial values.
+		if n, want := int64(store.NumParameters()), cfg.ParamCount(); n != want {
+			return none, fmt.Errorf("diffusion: train: init %s holds %d parameters, the %s network its config describes has %d (is it the weights of another model?)",
+				opts.Init, n, cfg.Name, want)
+		}
 		if sample.SampleGuidance != nil {
 			cfg.SampleGuidance = sample.SampleGuidance
 		}
