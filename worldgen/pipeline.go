@@ -1,6 +1,7 @@
 package worldgen
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -161,7 +162,11 @@ func (p *Pipeline) codec(window int) (windowCodec, error) {
 	}
 	codec, tcfg, err := diffusion.OpenTokenizer(p.b, p.tok, window)
 	if err != nil {
-		return windowCodec{}, invalid(err)
+		var optErr *tokenizer.OptionsError
+		if strings.HasPrefix(p.tok, diffusion.TokenizerPresetPrefix) || errors.As(err, &optErr) {
+			return windowCodec{}, invalid(err) // an unknown preset or a window that does not fit: the caller's mistake
+		}
+		return windowCodec{}, err // a weights file that does not load is bad input, as anywhere else
 	}
 	c := windowCodec{codec, tcfg}
 	p.codecs[window] = c

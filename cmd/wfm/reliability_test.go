@@ -44,14 +44,6 @@ type relCase struct {
 var knownBugs = map[string]string{
 	"eval fidelity --ref/dir":           "known: eval fidelity names neither --ref nor --pred when one is a folder and the other a video (exit 2, 'must both be videos or both folders')",
 	"eval fidelity --pred/dir":          "known: eval fidelity names neither --ref nor --pred when one is a folder and the other a video (exit 2, 'must both be videos or both folders')",
-	"generate --tokenizer/fifo":         "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
-	"generate --tokenizer/empty":        "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
-	"generate --tokenizer/random":       "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
-	"generate --tokenizer/truncated":    "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
-	"generate --tokenizer/huge-header":  "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
-	"generate --tokenizer/dir":          "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
-	"generate --tokenizer/symlink-loop": "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
-	"generate --tokenizer/not-a-dir":    "known: generate reports a --tokenizer file that cannot be loaded as a usage error (exit 2), tokenize and a wrong model exit 1",
 }
 
 func TestReliability(t *testing.T) {
