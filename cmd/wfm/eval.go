@@ -77,7 +77,7 @@ to --out.`,
 			defer lock.Release()
 			pairs, err := report.PairVideos(cmd.Context(), pred, ref)
 			if errors.Is(err, report.ErrMixedInputs) {
-				return usagef("eval fidelity: --pred and --ref must both be videos or both folders of videos")
+				return usagef("eval fidelity: --pred %s and --ref %s must both be videos or both folders of videos", pred, ref)
 			} else if err != nil {
 				return fmt.Errorf("eval fidelity: %w", err)
 			}

@@ -41,10 +41,7 @@ type relCase struct {
 
 // knownBugs maps a case name to why it is skipped: bugs found by the suite in files this
 // suite's author does not own. Each is reported.
-var knownBugs = map[string]string{
-	"eval fidelity --ref/dir":           "known: eval fidelity names neither --ref nor --pred when one is a folder and the other a video (exit 2, 'must both be videos or both folders')",
-	"eval fidelity --pred/dir":          "known: eval fidelity names neither --ref nor --pred when one is a folder and the other a video (exit 2, 'must both be videos or both folders')",
-}
+var knownBugs = map[string]string{}
 
 func TestReliability(t *testing.T) {
 	if testing.Short() {
@@ -85,12 +82,17 @@ func TestReliability(t *testing.T) {
 		add(relCase{name: "generate --input/" + v.kind, args: []string{"generate", "--weights", c.physModel, "--tokenizer", c.tokWeights,
 			"--input", v.path, "--frames", "9", "--steps", "1", "--prompt", "a ball", "--out", filepath.Join(o, "gen.y4m"), "--no-progress"},
 			want: exitFail, names: named(v), out: o, root: v.rootOK})
+		// A folder beside a video is a usage error (exit 2): the two must be of one kind.
+		fidelityWant := exitFail
+		if v.kind == "dir" {
+			fidelityWant = exitUsage
+		}
 		o = out("eval-fidelity-ref-" + v.kind)
 		add(relCase{name: "eval fidelity --ref/" + v.kind, args: []string{"eval", "fidelity", "--ref", v.path, "--pred", c.goodY4M, "--out", o},
-			want: exitFail, names: named(v), out: o, root: v.rootOK})
+			want: fidelityWant, names: named(v), out: o, root: v.rootOK})
 		o = out("eval-fidelity-pred-" + v.kind)
 		add(relCase{name: "eval fidelity --pred/" + v.kind, args: []string{"eval", "fidelity", "--ref", c.goodY4M, "--pred", v.path, "--out", o},
-			want: exitFail, names: named(v), out: o, root: v.rootOK})
+			want: fidelityWant, names: named(v), out: o, root: v.rootOK})
 		o = out("eval-consistency-" + v.kind)
 		add(relCase{name: "eval consistency/" + v.kind, args: []string{"eval", "consistency", "--videos", v.path, "--out", o},
 			want: exitFail, names: named(v), out: o, root: v.rootOK})
