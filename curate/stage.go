@@ -34,7 +34,7 @@ type Decoded struct {
 // Quarantine records an input that could not be curated at all.
 type Quarantine struct {
 	Source Source `json:"source"`
-	Kind   string `json:"kind"` // missing, not_regular, corrupt, truncated, unsupported, no_frames, too_large, tool_error, error
+	Kind   string `json:"kind"` // missing, unreadable, not_regular, corrupt, truncated, unsupported, no_frames, too_large, tool_error, error
 	Reason string `json:"reason"`
 }
 
@@ -137,7 +137,7 @@ func errorKind(err error) string {
 	for _, k := range []struct {
 		err  error
 		name string
-	}{{fs.ErrNotExist, "missing"}, {video.ErrNotRegular, "not_regular"}, {video.ErrTruncated, "truncated"}, {video.ErrMalformed, "corrupt"},
+	}{{fs.ErrNotExist, "missing"}, {fs.ErrPermission, "unreadable"}, {video.ErrNotRegular, "not_regular"}, {video.ErrTruncated, "truncated"}, {video.ErrMalformed, "corrupt"},
 		{video.ErrUnsupported, "unsupported"}, {video.ErrNoFrames, "no_frames"}, {video.ErrLimit, "too_large"},
 		{video.ErrOddSize, "unsupported"}, {video.ErrTool, "tool_error"}} {
 		if errors.Is(err, k.err) {
