@@ -20,47 +20,22 @@ import (
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
-	"github.com/wfm-platform/wfm/guardrail"
 	"github.com/wfm-platform/wfm/prompt"
 	"github.com/wfm-platform/wfm/video"
 	"github.com/wfm-platform/wfm/worldgen"
 )
 
-// generateResult is what wfm generate prints.
+// generateResult is what wfm generate prints: the pipeline's report, and what only the
+// command knows (the output path, its whole run time, the process's memory).
 type generateResult struct {
-	Model        string  `json:"model"`
-	Out          string  `json:"out"`
-	Prompt       string  `json:"prompt"`
-	Frames       int     `json:"frames"`
-	Width        int     `json:"width"`
-	Height       int     `json:"height"`
-	FPS          float64 `json:"fps"`
-	CondFrames   int     `json:"cond_frames"`
-	Steps        int     `json:"steps"`
-	Sampler      string  `json:"sampler"`
-	SigmaMin     float64 `json:"sigma_min"` // where the schedule ended
-	Evaluations  int     `json:"evaluations"`
-	Guidance     float64 `json:"guidance"`
-	Seed         uint64  `json:"seed"`
+	worldgen.Report
+	Out string `json:"out"`
+	// Seconds is the whole command's time (the report's is Generate's alone).
 	Seconds      float64 `json:"seconds"`
-	SampleSecs   float64 `json:"sampling_seconds"`
-	EvalsPerSec  float64 `json:"evaluations_per_second"`
 	PeakRSSBytes int64   `json:"peak_rss_bytes"`
 	GoSysBytes   uint64  `json:"go_sys_bytes"`
-	// TextEncoder is the text encoder used: builtin, hash, or a T5 folder.
-	TextEncoder string `json:"text_encoder"`
-	// UpsampledPrompt is the prompt the model was given after --upsample-prompt (by Upsampler).
-	UpsampledPrompt string `json:"upsampled_prompt,omitempty"`
-	Upsampler       string `json:"upsampler,omitempty"`
-	// NoGuardrails echoes --no-guardrails; GuardrailsRun says whether the guards ran, and
-	// Guardrails holds their verdicts in order: the prompt as written, the upsampled prompt
-	// (when it differs), the video.
-	NoGuardrails  bool                `json:"no_guardrails"`
-	GuardrailsRun bool                `json:"guardrails_run"`
-	Guardrails    []guardrail.Verdict `json:"guardrails,omitempty"`
-	// CondPSNR is the PSNR in dB of the output's first CondFrames frames against the
-	// conditioning frames (Video2World should reproduce them; +Inf is written as null).
-	CondPSNR *float64 `json:"cond_psnr,omitempty"`
+	// NoGuardrails echoes --no-guardrails (GuardrailsRun says whether the guards ran).
+	NoGuardrails bool `json:"no_guardrails"`
 }
 
 // writeText prints the result for people.
@@ -76,7 +51,7 @@ func (r generateResult) writeText(wr io.Writer) error {
 			fmt.Fprintf(wr, "condition    %d frames reproduced exactly\n", r.CondFrames)
 		}
 	}
-	fmt.Fprintf(wr, "sampling     %d evaluations in %.2f s (%.2f/s), total %.2f s\n", r.Evaluations, r.SampleSecs, r.EvalsPerSec, r.Seconds)
+	fmt.Fprintf(wr, "sampling     %d evaluations in %.2f s (%.2f/s), total %.2f s\n", r.Evaluations, r.SamplingSeconds, r.EvaluationsPerSecond, r.Seconds)
 	fmt.Fprintf(wr, "peak memory  %.1f MiB RSS (Go runtime holds %.1f MiB)\n", float64(r.PeakRSSBytes)/(1<<20), float64(r.GoSysBytes)/(1<<20))
 	if !r.GuardrailsRun {
 		fmt.Fprintf(wr, "guardrails   off\n")
@@ -95,10 +70,11 @@ func (r generateResult) writeText(wr io.Writer) error {
 func (r *generateResult) fill(rep worldgen.Report, out string, elapsed time.Duration) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	r.Model, r.Out, r.Frames, r.Width, r.Height, r.FPS = rep.Model, out, rep.Frames, rep.Width, rep.Height, rep.FPS
-	r.CondFrames, r.Steps, r.Sampler, r.Evaluations, r.Guidance, r.Seed = rep.CondFrames, rep.Steps, rep.Sampler, rep.Evaluations, rep.Guidance, rep.Seed
-	r.SigmaMin, r.TextEncoder, r.CondPSNR = rep.SigmaMin, rep.TextEncoder, rep.CondPSNR
-	r.Seconds, r.SampleSecs, r.EvalsPerSec = elapsed.Seconds(), rep.SamplingSeconds, rep.EvaluationsPerSecond
+	prompt := r.Prompt
+	r.Report, r.Out, r.Seconds = rep, out, elapsed.Seconds()
+	if r.Prompt == "" {
+		r.Prompt = prompt
+	}
 	r.PeakRSSBytes, r.GoSysBytes = generatePeakRSS(), ms.Sys
 }
 
@@ -306,8 +282,8 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 			req.Started, req.Progress = prog.started, prog.progress
 			clip, rep, err := p.Generate(ctx, req)
 			prog.finish()
-			r := generateResult{Prompt: promptText, NoGuardrails: noGuard, GuardrailsRun: rep.GuardrailsRun,
-				Guardrails: rep.Guardrails, UpsampledPrompt: rep.UpsampledPrompt, Upsampler: rep.Upsampler}
+			r := generateResult{Report: worldgen.Report{Prompt: promptText, GuardrailsRun: rep.GuardrailsRun,
+				Guardrails: rep.Guardrails, UpsampledPrompt: rep.UpsampledPrompt, Upsampler: rep.Upsampler}, NoGuardrails: noGuard}
 			if err != nil {
 				if !prog.begun && r.UpsampledPrompt != "" {
 					fmt.Fprintf(stderr, "upsampled prompt: %s\n", r.UpsampledPrompt)
