@@ -11,6 +11,8 @@ import (
 
 	"github.com/wfm-platform/wfm/textenc/spm"
 	"github.com/wfm-platform/wfm/train"
+
+	"github.com/wfm-platform/wfm/internal/dirlock"
 )
 
 // RunOptions describe a whole training run of an encoder (wfm train textenc): the masked-token
@@ -64,8 +66,13 @@ func TrainRun(ctx context.Context, b compute.Backend, o RunOptions) (*RunResult,
 	if o.Export == "" {
 		o.Export = filepath.Join(o.Train.Dir, "model")
 	}
+	// One writer per run folder: a second run on it is refused, naming the first.
+	lock, err := dirlock.Acquire(o.Train.Dir, "wfm train textenc")
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	var tokBytes []byte
-	var err error
 	if o.Tokenizer == "" {
 		tokBytes, err = BuiltinTokenizer()
 	} else {

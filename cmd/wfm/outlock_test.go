@@ -45,6 +45,10 @@ func TestOutputFolderLocked(t *testing.T) {
 			return []string{"train", "diffusion", "--data", data, "--out", out, "--tokenizer", "preset:cv8x8x8-tiny", "--frames", "9",
 				"--res", "16x16", "--preset", "tiny-v2w", "--steps", "1", "--warmup", "0", "--no-progress"}
 		}},
+		{"train textenc", func(out string) []string {
+			return []string{"train", "textenc", "--out", out, "--steps", "1", "--captions", "16", "--batch", "8", "--copies", "1", "--held-out", "8"}
+		}},
+		{"demo", func(out string) []string { return []string{"demo", "--out", out, "--steps", "1", "--no-progress"} }},
 		{"tokenize encode", func(out string) []string {
 			return []string{"tokenize", "encode", filepath.Join(videos, "a.y4m"), "--weights", weights, "--out", out, "--backend", "go", "--no-progress"}
 		}},

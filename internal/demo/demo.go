@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -29,6 +28,8 @@ import (
 	"github.com/wfm-platform/wfm/nn"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/video"
+
+	"github.com/wfm-platform/wfm/internal/dirlock"
 )
 
 // Options configure a demo run.
@@ -120,9 +121,12 @@ func Run(ctx context.Context, backend compute.Backend, o Options) (*Report, erro
 	if o.Cells < 4 || o.Frames < o.Prefix+2 || o.Prefix < 2 || o.Examples < 1 || o.Steps < 1 {
 		return nil, fmt.Errorf("demo: invalid options %+v", o)
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+	// One writer per output folder: a second demo on it is refused, naming the first.
+	lock, err := dirlock.Acquire(o.Out, "wfm demo")
+	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	defer lock.Release()
 	cfg := ModelConfig(o)
 	data := tensors.FromValue(Bounce(o.Examples, o.Frames, o.Cells, o.Seed))
 	loader, err := train.NewSliceLoader(64, o.Seed, data)
