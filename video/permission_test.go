@@ -3,9 +3,12 @@ package video
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -14,7 +17,10 @@ import (
 // curate files as corrupt). Root reads any file, so the test needs another user.
 func TestUnreadableFileIsNotMalformed(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("root may read a file of mode 000")
+		// Root reads any file: run this test again as the unprivileged user nobody, from a
+		// copy of the test binary that user may execute.
+		runAsNobody(t, "TestUnreadableFileIsNotMalformed")
+		return
 	}
 	dir := t.TempDir()
 	for _, name := range []string{"a.mp4", "a.y4m", "a.gif", "a.png"} {
@@ -33,4 +39,60 @@ func TestUnreadableFileIsNotMalformed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// runAsNobody runs test again in a child process as uid/gid 65534 (nobody) and fails if it
+// fails there; it skips when the child cannot be started so (no such user semantics here).
+func runAsNobody(t *testing.T, test string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	dir, err := os.MkdirTemp("", "wfm-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "video.test")
+	if err := copyExecutable(self, bin); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o777); err != nil || os.Chmod(tmp, 0o777) != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run", "^"+test+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "HOME="+tmp)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		t.Logf("as nobody:\n%s", out)
+	case errors.As(err, &exit):
+		t.Fatalf("as nobody: %v\n%s", err, out)
+	default:
+		t.Skipf("cannot run the test as nobody: %v", err)
+	}
+}
+
+func copyExecutable(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
