@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -112,6 +115,34 @@ func FuzzLoaderRestore(f *testing.F) {
 		for range 10 {
 			if _, err := l.Next(); err != nil {
 				return
+			}
+		}
+	})
+}
+
+// FuzzReadIndex: any bytes as PREFIX-index.json give an index whose shards are all well named,
+// or an error naming the file; never a panic.
+func FuzzReadIndex(f *testing.F) {
+	f.Add([]byte(`{"format":"wfm-webdataset/1","prefix":"p","shards":[{"name":"p-000000.tar","samples":1,"bytes":10,"sha256":"00"}],"complete":true}`))
+	f.Add([]byte(`{"format":"wfm-webdataset/1","prefix":"p","shards":[]}`))
+	f.Add([]byte(`{"complete":false}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, IndexName("p")), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ix, err := ReadIndex(dir, "p")
+		if err != nil {
+			if !strings.Contains(err.Error(), "p-index.json") {
+				t.Errorf("error does not name the index: %v", err)
+			}
+			return
+		}
+		for i, s := range ix.Shards {
+			if s.Name != ShardName("p", i) || s.Samples < 1 || s.Bytes < 0 {
+				t.Errorf("shard %d accepted as %+v", i, s)
 			}
 		}
 	})

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+
+	"github.com/wfm-platform/wfm/internal/regfile"
 )
 
 // IndexFormat identifies the index file layout.
@@ -62,11 +64,15 @@ func ShardName(prefix string, n int) string { return fmt.Sprintf("%s-%06d.tar", 
 // IndexName returns the file name of the index.
 func IndexName(prefix string) string { return prefix + "-index.json" }
 
+// maxIndexBytes bounds an index file: about 200 bytes a shard, so millions of shards.
+const maxIndexBytes = 256 << 20
+
 // ReadIndex reads dir/PREFIX-index.json. A missing index gives an error satisfying
 // errors.Is(err, fs.ErrNotExist).
 func ReadIndex(dir, prefix string) (*Index, error) {
 	path := filepath.Join(dir, IndexName(prefix))
-	data, err := os.ReadFile(path)
+	// A regular file of bounded size: a FIFO in its place would block the reader forever.
+	data, err := regfile.ReadFile(path, maxIndexBytes)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
