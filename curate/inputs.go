@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/wfm-platform/wfm/internal/regfile"
 )
 
 // VideoExts are the file extensions (lower case) ListInputs picks up in a folder; other files
@@ -23,19 +25,6 @@ var ErrNoInputs = errors.New("curate: no video files")
 // ErrNotListable is returned by ListInputs for an input that is neither a folder nor a regular
 // list file (opening a named pipe would block until something writes to it).
 var ErrNotListable = errors.New("curate: not a folder or a list file")
-
-// fileKind names a file type that is neither a folder nor a regular file.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "not a regular file (mode " + m.String() + ")"
-}
 
 // ListInputs lists the videos to curate from in, as Config.Inputs wants them (sorted):
 //   - a folder: every file below it whose extension is in VideoExts (folders whose name starts
@@ -54,7 +43,7 @@ func ListInputs(in string) (inputs, skipped []string, err error) {
 		return nil, nil, err
 	}
 	if !st.IsDir() && !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%w: %s is %s", ErrNotListable, in, fileKind(st.Mode()))
+		return nil, nil, fmt.Errorf("%w: %s is %s", ErrNotListable, in, regfile.DescribeMode(st.Mode()))
 	}
 	if st.IsDir() {
 		err = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/wfm-platform/wfm/internal/regfile"
 )
 
 // Only regular files are read as videos. Opening a named pipe (FIFO) blocks until something
@@ -19,28 +21,9 @@ import (
 var videoExts = map[string]bool{".mp4": true, ".m4v": true, ".mov": true, ".mkv": true, ".webm": true,
 	".avi": true, ".ts": true, ".mpg": true, ".mpeg": true, ".y4m": true, ".gif": true, ".png": true}
 
-// describeMode names a file type in words.
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	case m&fs.ModeIrregular != 0:
-		return "an irregular file"
-	}
-	return "not a regular file (mode " + m.String() + ")"
-}
-
 func notRegular(path, format string, m fs.FileMode) *FormatError {
 	return &FormatError{Path: path, Format: format, Err: ErrNotRegular,
-		Reason: describeMode(m) + "; only regular files are read as videos"}
+		Reason: regfile.DescribeMode(m) + "; only regular files are read as videos"}
 }
 
 // checkRegular reports an error unless path (after symbolic links) is a regular file this
