@@ -25,10 +25,8 @@ type OpSpec struct {
 	// Name is the row's name: the op, "+grad" for the gradient of sum(f(x)·y) with respect to x
 	// (forward and backward in one graph), "(fused)" for a kernel GoMLX picks outside training.
 	Name string
-	// Binary ops take y as a second operand; unary ops ignore it (gradients use it as the
-	// upstream gradient).
-	Binary bool
-	// Build returns the op's output for inputs x, y.
+	// Build returns the op's output for inputs x, y: binary ops take y as their second operand,
+	// unary ones ignore it (their gradient rows use it as the upstream gradient).
 	Build func(x, y *graph.Node) *graph.Node
 }
 
@@ -53,8 +51,8 @@ func softmaxDecomposed(x *graph.Node) *graph.Node {
 // gradient, with add and mul as the memory-speed reference.
 func DefaultOps() []OpSpec {
 	ops := []OpSpec{
-		{Name: "add", Binary: true, Build: graph.Add},
-		{Name: "mul", Binary: true, Build: graph.Mul},
+		{Name: "add", Build: graph.Add},
+		{Name: "mul", Build: graph.Mul},
 	}
 	ops = append(ops, unary("exp", graph.Exp)...)
 	ops = append(ops, unary("log", func(x *graph.Node) *graph.Node { return graph.Log(graph.Abs(x)) })...)

@@ -37,7 +37,7 @@ a transcendental that is many times add's is the next cliff to fix.`,
 			}
 			var types []dtypes.DType
 			for _, name := range dts {
-				dt, err := dtypes.DTypeString(strings.ToTitle(name[:1]) + name[1:])
+				dt, err := dtypes.DTypeString(name) // case-insensitive
 				if err != nil || !dt.IsFloat() {
 					return usagef("bench ops: --dtypes: %q is not a float dtype (float32, float64, float16, bfloat16)", name)
 				}
