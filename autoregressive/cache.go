@@ -1,0 +1,307 @@
+package autoregressive
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// Decoder runs the model token by token with a key/value cache. Each layer's keys and values
+// live in tensors of fixed capacity, [batch, grid.Tokens(), NumKVHeads, hd], and a call writes
+// its k new tokens at positions Len()..Len()+k-1 and attends to the entries before them, so
+// one graph per (batch, k) serves the whole generation: entries at or beyond the current
+// length are masked, never cleared, and Rewind just moves the length back. All rows of the
+// batch share the length.
+//
+// The logits a call returns equal those of [Model.Forward] over the whole sequence so far, up
+// to float rounding (TestDecoderMatchesForward). A Decoder is not safe for concurrent use.
+type Decoder struct {
+	m          *Model
+	backend    compute.Backend
+	step, last *model.Exec // all positions' logits; the last position's only (Prefill)
+	textExec   *model.Exec // the cross-attention keys and values of the text (CrossAttn)
+	batch      int
+	grid       Grid
+	length     int
+	k, v       []*tensors.Tensor // per layer [batch, capacity, NumKVHeads, hd]
+	textKV     []*tensors.Tensor // per layer k, v [batch, S, NumKVHeads, hd] (CrossAttn)
+	textMask   *tensors.Tensor   // [batch, S]
+	broken     error
+	hasMedusa  bool
+}
+
+// Logits are the host logits of one Decoder call.
+type Logits struct {
+	Batch, Len, Vocab int
+	// Values are [Batch, Len, Vocab]: position i of row b predicts the token after it.
+	Values []float32
+	// Medusa holds one entry per Medusa head j, [Batch, Len, Vocab], predicting the token
+	// 2+j positions after position i; nil when the model has no heads.
+	Medusa [][]float32
+}
+
+// Row returns the logits of position i of batch row b.
+func (l *Logits) Row(b, i int) []float32 {
+	o := (b*l.Len + i) * l.Vocab
+	return l.Values[o : o+l.Vocab]
+}
+
+// MedusaRow returns Medusa head j's logits at position i of batch row b.
+func (l *Logits) MedusaRow(j, b, i int) []float32 {
+	o := (b*l.Len + i) * l.Vocab
+	return l.Medusa[j][o : o+l.Vocab]
+}
+
+// NewDecoder prepares a decoder of m for batch sequences on grid (its capacity is
+// grid.Tokens()), running on backend with the variables of store (which must hold them: see
+// LoadModel and weights.Require). Graphs compile at the first call of each shape.
+func NewDecoder(backend compute.Backend, store *model.Store, m *Model, batch int, grid Grid) (*Decoder, error) {
+	if batch <= 0 {
+		return nil, fmt.Errorf("autoregressive: decoder batch must be > 0, got %d", batch)
+	}
+	if err := m.CheckGrid(grid, 0); err != nil {
+		return nil, err
+	}
+	c := m.cfg
+	d := &Decoder{m: m, backend: backend, batch: batch, grid: grid, hasMedusa: c.MedusaHeads > 0}
+	var err error
+	if d.step, err = model.NewExec(backend, store, d.graphFn(false)); err != nil {
+		return nil, fmt.Errorf("autoregressive: decoder: %w", err)
+	}
+	if d.last, err = model.NewExec(backend, store, d.graphFn(true)); err != nil {
+		return nil, fmt.Errorf("autoregressive: decoder: %w", err)
+	}
+	if c.CrossAttn {
+		d.textExec, err = model.NewExec(backend, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+			layers := scope.In(LayersName)
+			var out []*graph.Node
+			for i := range c.NumLayers {
+				kv := m.textKV(layers.In("%d", i).In(CrossAttnName), in[0], nil)
+				out = append(out, kv.k, kv.v)
+			}
+			return out
+		})
+		if err != nil {
+			return nil, fmt.Errorf("autoregressive: decoder: %w", err)
+		}
+	}
+	hd := c.HeadWidth()
+	for range c.NumLayers {
+		d.k = append(d.k, tensors.FromShape(shapes.Make(dtypes.Float32, batch, grid.Tokens(), c.NumKVHeads, hd)))
+		d.v = append(d.v, tensors.FromShape(shapes.Make(dtypes.Float32, batch, grid.Tokens(), c.NumKVHeads, hd)))
+	}
+	return d, nil
+}
+
+// graphFn builds a decoding step. Inputs: ids int32 [B, k], pos int32 scalar, the layers'
+// caches (k then v of each), and with CrossAttn the text mask [B, S] and the layers' text keys
+// and values. Outputs: logits [B, k or 1, V], the Medusa logits [heads, B, k or 1, V] (with
+// heads), then the updated caches.
+func (d *Decoder) graphFn(lastOnly bool) func(*model.Scope, []*graph.Node) []*graph.Node {
+	return func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		c := d.m.cfg
+		ids, pos := in[0], in[1]
+		n := c.NumLayers
+		caches := make([]*kvCache, n)
+		for i := range caches {
+			caches[i] = &kvCache{k: in[2+2*i], v: in[3+2*i], pos: pos}
+		}
+		var texts []crossKV
+		if c.CrossAttn {
+			mask := in[2+2*n]
+			allowed := graph.InsertAxes(graph.GreaterThan(mask, graph.ScalarZero(mask.Graph(), mask.DType())), 1)
+			for i := range n {
+				texts = append(texts, crossKV{k: in[3+2*n+2*i], v: in[4+2*n+2*i], allowed: allowed})
+			}
+		}
+		k := ids.Shape().Dim(1)
+		positions := graph.Add(graph.Iota(ids.Graph(), shapes.Make(dtypes.Int32, k), 0), pos)
+		h := d.m.decoder(scope, ids, positions, d.grid, caches, texts)
+		if lastOnly {
+			h = graph.SliceAxis(h, 1, graph.AxisRange(k-1, k))
+		}
+		logits, medusa := d.m.heads(scope, h, true)
+		out := []*graph.Node{logits}
+		if len(medusa) > 0 {
+			out = append(out, graph.Stack(medusa, 0))
+		}
+		for _, kc := range caches {
+			out = append(out, kc.k, kc.v)
+		}
+		return out
+	}
+}
+
+// Len is the number of tokens in the cache: the position the next token is written at.
+func (d *Decoder) Len() int { return d.length }
+
+// Capacity is the number of tokens the cache holds, the grid's.
+func (d *Decoder) Capacity() int { return d.grid.Tokens() }
+
+// Batch is the number of sequences decoded together.
+func (d *Decoder) Batch() int { return d.batch }
+
+// Rewind drops the tokens at positions n and beyond (rejected speculative tokens, or a new
+// sequence with n = 0): the next call writes at position n.
+func (d *Decoder) Rewind(n int) error {
+	if n < 0 || n > d.length {
+		return fmt.Errorf("autoregressive: rewind to %d outside the cache's 0..%d", n, d.length)
+	}
+	d.length = n
+	return nil
+}
+
+// SetText sets the prompt embedding the cross-attention reads, text [batch, s, TextDim]
+// flattened, and mask [batch, s] (1 on valid tokens; nil: all valid), and empties the cache
+// (every cached key depends on the text). Models with CrossAttn need it before the first call.
+func (d *Decoder) SetText(text []float32, s int, mask []float32) error {
+	c := d.m.cfg
+	if !c.CrossAttn {
+		return errors.New("autoregressive: the model has no cross-attention to take text")
+	}
+	if s <= 0 || len(text) != d.batch*s*c.TextDim {
+		return fmt.Errorf("autoregressive: text has %d values, want batch %d × %d tokens × %d", len(text), d.batch, s, c.TextDim)
+	}
+	if mask == nil {
+		mask = make([]float32, d.batch*s)
+		for i := range mask {
+			mask[i] = 1
+		}
+	} else if len(mask) != d.batch*s {
+		return fmt.Errorf("autoregressive: text mask has %d values, want %d", len(mask), d.batch*s)
+	}
+	tt := tensors.FromFlatDataAndDimensions(text, d.batch, s, c.TextDim)
+	defer func() { _ = tt.FinalizeAll() }()
+	out, err := d.textExec.Call(tt)
+	if err != nil {
+		return fmt.Errorf("autoregressive: text keys and values: %w", err)
+	}
+	d.freeText()
+	d.textKV = out
+	d.textMask = tensors.FromFlatDataAndDimensions(mask, d.batch, s)
+	d.length = 0
+	return nil
+}
+
+// Prefill empties the cache, runs ids (one equal-length row of condition tokens per
+// sequence) through it and returns the logits of their last position (Len 1).
+func (d *Decoder) Prefill(ids [][]int32) (*Logits, error) {
+	d.length = 0
+	return d.run(d.last, ids)
+}
+
+// Step appends k ≥ 1 tokens per sequence (ids [batch][k]) at positions Len()..Len()+k-1 and
+// returns the logits of all k positions: with k > 1, what verifying speculative tokens needs
+// (follow with Rewind to drop the rejected ones).
+func (d *Decoder) Step(ids [][]int32) (*Logits, error) {
+	return d.run(d.step, ids)
+}
+
+func (d *Decoder) run(exec *model.Exec, ids [][]int32) (*Logits, error) {
+	c := d.m.cfg
+	if d.broken != nil {
+		return nil, d.broken
+	}
+	if len(ids) != d.batch {
+		return nil, fmt.Errorf("autoregressive: %d id rows for a batch of %d", len(ids), d.batch)
+	}
+	k := len(ids[0])
+	if k == 0 {
+		return nil, errors.New("autoregressive: no tokens to decode")
+	}
+	if d.length+k > d.Capacity() {
+		return nil, fmt.Errorf("autoregressive: %d tokens after %d exceed the cache's %d (the %dx%dx%d grid)",
+			k, d.length, d.Capacity(), d.grid.T, d.grid.H, d.grid.W)
+	}
+	if c.CrossAttn && d.textMask == nil {
+		return nil, errors.New("autoregressive: the model reads text: call SetText first")
+	}
+	flat := make([]int32, 0, d.batch*k)
+	for b, row := range ids {
+		if len(row) != k {
+			return nil, fmt.Errorf("autoregressive: id row %d has %d tokens, row 0 has %d", b, len(row), k)
+		}
+		for _, id := range row {
+			if id < 0 || int(id) >= c.VocabSize {
+				return nil, fmt.Errorf("autoregressive: token id %d in row %d outside the vocabulary [0, %d)", id, b, c.VocabSize)
+			}
+		}
+		flat = append(flat, row...)
+	}
+	idt := tensors.FromFlatDataAndDimensions(flat, d.batch, k)
+	post := tensors.FromScalar(int32(d.length))
+	defer func() { _ = idt.FinalizeAll(); _ = post.FinalizeAll() }()
+	args := []any{idt, post}
+	for i := range d.k {
+		for _, t := range []*tensors.Tensor{d.k[i], d.v[i]} {
+			donated, err := graph.DonateTensorBuffer(t, d.backend, 0)
+			if err != nil {
+				// Nothing ran yet, but an earlier donation may have consumed a cache.
+				d.broken = fmt.Errorf("autoregressive: decoder cache: %w", err)
+				return nil, d.broken
+			}
+			args = append(args, donated)
+		}
+	}
+	if c.CrossAttn {
+		args = append(args, d.textMask)
+		for _, t := range d.textKV {
+			args = append(args, t)
+		}
+	}
+	out, err := exec.Call(args...)
+	if err != nil {
+		d.broken = fmt.Errorf("autoregressive: decoding step: %w", err)
+		return nil, d.broken
+	}
+	caches := out[1:]
+	lg := &Logits{Batch: d.batch, Len: out[0].Shape().Dim(1), Vocab: c.VocabSize}
+	lg.Values = tensors.MustCopyFlatData[float32](out[0])
+	_ = out[0].FinalizeAll()
+	if d.hasMedusa {
+		all := tensors.MustCopyFlatData[float32](out[1])
+		_ = out[1].FinalizeAll()
+		per := len(all) / c.MedusaHeads
+		for j := range c.MedusaHeads {
+			lg.Medusa = append(lg.Medusa, all[j*per:(j+1)*per])
+		}
+		caches = out[2:]
+	}
+	for i := range d.k {
+		d.k[i], d.v[i] = caches[2*i], caches[2*i+1]
+	}
+	d.length += k
+	return lg, nil
+}
+
+func (d *Decoder) freeText() {
+	for _, t := range d.textKV {
+		_ = t.FinalizeAll()
+	}
+	d.textKV = nil
+	if d.textMask != nil {
+		_ = d.textMask.FinalizeAll()
+		d.textMask = nil
+	}
+}
+
+// Close releases the caches and compiled graphs.
+func (d *Decoder) Close() {
+	d.freeText()
+	for i := range d.k {
+		_ = d.k[i].FinalizeAll()
+		_ = d.v[i].FinalizeAll()
+	}
+	d.k, d.v = nil, nil
+	d.step.Finalize()
+	d.last.Finalize()
+	if d.textExec != nil {
+		d.textExec.Finalize()
+	}
+}

@@ -1,0 +1,202 @@
+package autoregressive
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/wfm-platform/wfm/internal/testutil"
+)
+
+// fullForward runs Model.Forward over ids [B][L] and returns host logits [B, L, V] and the
+// Medusa logits, one [B, L, V] per head.
+func fullForward(t *testing.T, store *model.Store, m *Model, grid Grid, ids [][]int32, text []float32, s int, mask []float32) ([]float32, [][]float32) {
+	t.Helper()
+	c := m.Config()
+	b, l := len(ids), len(ids[0])
+	flat := make([]int32, 0, b*l)
+	for _, row := range ids {
+		flat = append(flat, row...)
+	}
+	exec, err := model.NewExec(testutil.Backend(), store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
+		var text, mask *graph.Node
+		if c.CrossAttn {
+			text, mask = in[1], in[2]
+		}
+		logits, medusa := m.Forward(scope, in[0], grid, text, mask)
+		return append([]*graph.Node{logits}, medusa...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	args := []any{tensors.FromFlatDataAndDimensions(flat, b, l)}
+	if c.CrossAttn {
+		args = append(args, tensors.FromFlatDataAndDimensions(text, b, s, c.TextDim), tensors.FromFlatDataAndDimensions(mask, b, s))
+	}
+	out, err := exec.Call(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var medusa [][]float32
+	for _, o := range out[1:] {
+		medusa = append(medusa, tensors.MustCopyFlatData[float32](o))
+	}
+	return tensors.MustCopyFlatData[float32](out[0]), medusa
+}
+
+// fullRow is row b, position i of full logits [B, L, V].
+func fullRow(full []float32, l, v, b, i int) []float32 {
+	o := (b*l + i) * v
+	return full[o : o+v]
+}
+
+func randomIDs(rng *rand.Rand, b, l, vocab int) [][]int32 {
+	ids := make([][]int32, b)
+	for i := range ids {
+		ids[i] = make([]int32, l)
+		for j := range ids[i] {
+			ids[i][j] = int32(rng.IntN(vocab))
+		}
+	}
+	return ids
+}
+
+func columns(ids [][]int32, from, to int) [][]int32 {
+	out := make([][]int32, len(ids))
+	for i, row := range ids {
+		out[i] = row[from:to]
+	}
+	return out
+}
+
+// KV-cache decoding gives the logits (and Medusa logits) of a full recomputation at every
+// position, for a batch of 2 with GQA, QK norm, YaRN, the absolute position embedding and
+// masked cross-attention on, over mixed steps of 1 and 3 tokens, and again after a Rewind to a
+// different continuation.
+func TestDecoderMatchesForward(t *testing.T) {
+	cfg := fullConfig()
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const b, s = 2, 3
+	grid := Grid{T: 3, H: 2, W: 2}
+	l, v := grid.Tokens(), cfg.VocabSize
+	rng := rand.New(rand.NewPCG(7, 1))
+	ids := randomIDs(rng, b, l, v)
+	text := testutil.RandomFloats(rng, b*s*cfg.TextDim)
+	mask := []float32{1, 1, 1, 1, 1, 0} // row 1's last text token is padding
+	store := testutil.NewStore(11)
+	fullForward(t, store, m, grid, ids, text, s, mask) // creates the variables
+	randomizeWeights(t, store, 12)
+	full, fullMedusa := fullForward(t, store, m, grid, ids, text, s, mask)
+	if len(fullMedusa) != 2 {
+		t.Fatalf("Forward gave %d Medusa outputs, want 2", len(fullMedusa))
+	}
+
+	dec, err := NewDecoder(testutil.Backend(), store, m, b, grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	if err := dec.SetText(text, s, mask); err != nil {
+		t.Fatal(err)
+	}
+	const tol = 1e-3 // logits are O(10) with randomizeWeights
+	check := func(name string, got *Logits, full []float32, medusa [][]float32, first int) {
+		t.Helper()
+		for bi := range b {
+			for i := range got.Len {
+				pos := first + i
+				if d := testutil.MaxAbsDiff(got.Row(bi, i), fullRow(full, l, v, bi, pos)); d > tol {
+					t.Errorf("%s: row %d position %d: logits differ from the full forward by %g", name, bi, pos, d)
+				}
+				for j := range medusa {
+					if d := testutil.MaxAbsDiff(got.MedusaRow(j, bi, i), fullRow(medusa[j], l, v, bi, pos)); d > tol {
+						t.Errorf("%s: row %d position %d: Medusa head %d differs by %g", name, bi, pos, j, d)
+					}
+				}
+			}
+		}
+	}
+	got, err := dec.Prefill(columns(ids, 0, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Len != 1 {
+		t.Fatalf("Prefill returned %d positions, want the last one", got.Len)
+	}
+	check("prefill", got, full, fullMedusa, 1)
+	pos := 2
+	for _, k := range []int{1, 3, 1, 3, 2} {
+		got, err := dec.Step(columns(ids, pos, pos+k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("step", got, full, fullMedusa, pos)
+		pos += k
+	}
+	if dec.Len() != l {
+		t.Fatalf("Len %d after decoding all %d tokens", dec.Len(), l)
+	}
+	if _, err := dec.Step(columns(ids, 0, 1)); err == nil {
+		t.Error("a step past the grid's capacity was accepted")
+	}
+
+	// Drop the last 7 tokens and decode another continuation.
+	if err := dec.Rewind(5); err != nil {
+		t.Fatal(err)
+	}
+	other := randomIDs(rng, b, l, v)
+	for i := range other {
+		copy(other[i][:5], ids[i][:5])
+	}
+	full2, medusa2 := fullForward(t, store, m, grid, other, text, s, mask)
+	pos = 5
+	for _, k := range []int{3, 1, 3} {
+		got, err := dec.Step(columns(other, pos, pos+k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("after rewind", got, full2, medusa2, pos)
+		pos += k
+	}
+}
+
+func TestDecoderRejectsBadInput(t *testing.T) {
+	cfg, _ := Preset("tiny")
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := NewDecoder(testutil.Backend(), testutil.NewStore(1), m, 2, Grid{T: 1, H: 2, W: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	for name, ids := range map[string][][]int32{
+		"one row for two":    {{1}},
+		"ragged rows":        {{1, 2}, {1}},
+		"empty rows":         {{}, {}},
+		"id beyond vocab":    {{1}, {int32(cfg.VocabSize)}},
+		"negative id":        {{-1}, {1}},
+		"more than capacity": {{1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}},
+	} {
+		if _, err := dec.Step(ids); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if err := dec.Rewind(1); err == nil {
+		t.Error("rewind beyond the cached length accepted")
+	}
+	if err := dec.SetText([]float32{1}, 1, nil); err == nil {
+		t.Error("text accepted by a model without cross-attention")
+	}
+	if _, err := NewDecoder(testutil.Backend(), testutil.NewStore(1), m, 1, Grid{T: cfg.MaxT + 1, H: 1, W: 1}); err == nil {
+		t.Error("a grid beyond max_t accepted")
+	}
+}
