@@ -95,7 +95,10 @@ func TestTokenCacheTokenizerMismatch(t *testing.T) {
 		edit func(*autoregressive.TokenCache)
 		want string
 	}{
-		{"other weights", func(c *autoregressive.TokenCache) { c.Tokenizer.SHA256 = strings.Repeat("0", 64); c.Tokenizer.Path = "other.safetensors" },
+		{"other weights", func(c *autoregressive.TokenCache) {
+			c.Tokenizer.SHA256 = strings.Repeat("0", 64)
+			c.Tokenizer.Path = "other.safetensors"
+		},
 			"was made with tokenizer other.safetensors"},
 		{"other config", func(c *autoregressive.TokenCache) { c.Tokenizer.Config.Name = "renamed" }, "was made with tokenizer"},
 		{"other frames", func(c *autoregressive.TokenCache) { c.Source.Frames = 9 }, "holds other clips"},
