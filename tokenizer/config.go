@@ -51,6 +51,12 @@ type Config struct {
 	// compression equal to PatchSize (no downsampling inside the network), so that patches and
 	// latents have one grid.
 	LinearShortcut bool `json:"linear_shortcut,omitempty"`
+	// PointConvOut makes the second convolution of the decoder's conv_out (conv_out.1) a 1x1x1
+	// one instead of the reference's (3,1,1) temporal kernel; ours, off in every preset. At
+	// patch size 8 that layer maps OutChannels·8³ = 1536 channels to as many, and its temporal
+	// kernel alone holds 7.1 M weights, more than the rest of a tiny tokenizer together; the
+	// 1x1x1 one has a third of them.
+	PointConvOut bool `json:"point_conv_out,omitempty"`
 }
 
 // DecoderMult returns a copy of the decoder's channel multipliers: DecoderChannelsMult if set,

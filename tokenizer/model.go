@@ -140,8 +140,8 @@ func (m *Tokenizer) encoder(scope *model.Scope, x *graph.Node) *graph.Node {
 
 // decoder is DecoderFactorized (non-legacy): conv_in, mid, up_i levels of Config.DecoderMult
 // from the last to the first (NumResBlocks+1 res blocks each, then, except at level 0, a hybrid
-// upsample as Config.decoderUpsamples says), norm_out, swish, conv_out to OutChannels·p³ and the
-// inverse Haar transform.
+// upsample as Config.decoderUpsamples says), norm_out, swish, conv_out to OutChannels·p³ (its
+// second convolution 1x1x1 with Config.PointConvOut) and the inverse Haar transform.
 func (m *Tokenizer) decoder(scope *model.Scope, z *graph.Node) *graph.Node {
 	c := m.cfg
 	mult := c.DecoderMult()
@@ -159,7 +159,13 @@ func (m *Tokenizer) decoder(scope *model.Scope, z *graph.Node) *graph.Node {
 		}
 	}
 	p := c.PatchSize
-	h = factorizedConv(scope, "conv_out", swish(norm(scope.In("norm_out"), h)), c.OutChannels*p*p*p)
+	h = swish(norm(scope.In("norm_out"), h))
+	if c.PointConvOut {
+		h = nn.CausalConv3D(scope.In("conv_out_0"), h, c.OutChannels*p*p*p, kSpatial, stride1)
+		h = pointConv(scope.In("conv_out_1"), h, c.OutChannels*p*p*p)
+	} else {
+		h = factorizedConv(scope, "conv_out", h, c.OutChannels*p*p*p)
+	}
 	if c.LinearShortcut {
 		h = graph.Add(h, pointConv(scope.In(ShortcutScope), z, c.OutChannels*p*p*p))
 	}

@@ -20,6 +20,14 @@ type LinearFit struct {
 	// Explained is the fraction of the patches' variance (about their mean) the kept
 	// components hold, in the Haar domain.
 	Explained float64 `json:"explained"`
+	// QuantizedExplained is, for a discrete tokenizer, the fraction of the variance left after
+	// the kept components go through FSQ and back (quant_conv, quantizer, post_quant_conv as
+	// fitted): Explained less the quantization error. 0 for a continuous tokenizer.
+	QuantizedExplained float64 `json:"quantized_explained,omitempty"`
+	// FSQScales is, for a discrete tokenizer, per kept component (largest first), the standard
+	// deviation its quant_conv output has: the component's spread in units of the FSQ tanh's
+	// input.
+	FSQScales []float64 `json:"fsq_scales,omitempty"`
 }
 
 // FitLinearShortcut starts a [Config.LinearShortcut] tokenizer at the best linear autoencoder of
@@ -34,6 +42,14 @@ type LinearFit struct {
 //
 // store must hold the tokenizer's variables (InitStore); they are overwritten in place. It
 // needs ZChannels = LatentChannels, as the identities do.
+//
+// For a discrete tokenizer, quant_conv and post_quant_conv are not identities but scaled
+// permutations, so that each principal component fills its FSQ channel: component k (largest
+// first) goes to the channel with the k-th most levels; quant_conv multiplies it by the factor,
+// found by a search over the training patches' coefficients, that gives the least squared error
+// after the quantizer and the best linear map back, and post_quant_conv applies that map (a
+// scale and an offset per channel). Without it the coefficients would reach FSQ's tanh unscaled
+// and most of them would fall into one or two of its levels.
 func FitLinearShortcut(b compute.Backend, m *Tokenizer, store *model.Store, video *tensors.Tensor, maxClips int) (LinearFit, error) {
 	c := m.cfg
 	switch {
@@ -132,19 +148,68 @@ func FitLinearShortcut(b compute.Backend, m *Tokenizer, store *model.Store, vide
 	for j := range width {
 		decBias[j] = float32(mean[j])
 	}
-	eye := make([]float32, z*z)
-	for i := range z {
-		eye[i*z+i] = 1
+	fit := LinearFit{Patches: count}
+	if total > 0 {
+		fit.Explained = kept / total
+	}
+	quantW := make([]float32, z*z) // [in, out]
+	postW := make([]float32, z*z)  // [in, out]
+	postB := make([]float32, z)
+	quantB := make([]float32, z)
+	if m.fsq == nil {
+		for i := range z {
+			quantW[i*z+i], postW[i*z+i] = 1, 1
+		}
+	} else {
+		// The coefficients of every patch on the kept components, channel-major.
+		coef := make([][]float64, z)
+		for start := 0; start < n; start += batch {
+			end := min(start+batch, n)
+			part := tensors.FromFlatDataAndDimensions(all[start*per:end*per], append([]int{end - start}, dims[1:]...)...)
+			out, err := exec.Call(part)
+			if err != nil {
+				return LinearFit{}, fmt.Errorf("tokenizer.%s: Haar patches: %w", c.Name, err)
+			}
+			flat := tensors.MustCopyFlatData[float64](out[0])
+			for r := range len(flat) / width {
+				row := flat[r*width : (r+1)*width]
+				for k := range z {
+					v := float64(encBias[k])
+					for j, x := range row {
+						v += x * float64(enc[j*z+k])
+					}
+					coef[k] = append(coef[k], v)
+				}
+			}
+		}
+		// Component k goes to the channel with the k-th most levels.
+		levels := m.fsq.Levels()
+		channels := make([]int, z)
+		for i := range channels {
+			channels[i] = i
+		}
+		slices.SortStableFunc(channels, func(a, b int) int { return levels[b] - levels[a] })
+		var lost float64
+		for k, ch := range channels {
+			s := fitFSQChannel(m.fsq, ch, coef[k])
+			quantW[k*z+ch], quantB[ch] = float32(s.scale), float32(s.bias)
+			postW[ch*z+k], postB[k] = float32(s.gain), float32(s.offset)
+			lost += s.mse
+			fit.FSQScales = append(fit.FSQScales, s.scale*stddev(coef[k]))
+		}
+		if total > 0 {
+			fit.QuantizedExplained = max(kept-lost, 0) / total
+		}
 	}
 	set := map[string][]float32{
 		"/" + EncoderScope + "/" + ShortcutScope + "/weights": enc,
 		"/" + EncoderScope + "/" + ShortcutScope + "/biases":  encBias,
 		"/" + DecoderScope + "/" + ShortcutScope + "/weights": dec,
 		"/" + DecoderScope + "/" + ShortcutScope + "/biases":  decBias,
-		"/" + QuantConvScope + "/weights":                     eye,
-		"/" + QuantConvScope + "/biases":                      make([]float32, z),
-		"/" + PostQuantConvScope + "/weights":                 eye,
-		"/" + PostQuantConvScope + "/biases":                  make([]float32, z),
+		"/" + QuantConvScope + "/weights":                     quantW,
+		"/" + QuantConvScope + "/biases":                      quantB,
+		"/" + PostQuantConvScope + "/weights":                 postW,
+		"/" + PostQuantConvScope + "/biases":                  postB,
 	}
 	for _, half := range []string{EncoderScope, DecoderScope} {
 		for _, leaf := range []string{"weights", "biases"} {
@@ -176,12 +241,85 @@ func FitLinearShortcut(b compute.Backend, m *Tokenizer, store *model.Store, vide
 			return LinearFit{}, err
 		}
 	}
-	fit := LinearFit{Patches: count}
-	if total > 0 {
-		fit.Explained = kept / total
-	}
 	if math.IsNaN(fit.Explained) {
 		return LinearFit{}, fmt.Errorf("tokenizer.%s: FitLinearShortcut: NaN in the patch statistics", c.Name)
 	}
 	return fit, nil
+}
+
+// fsqChannelFit is the fitted scaling of one principal component into one FSQ channel.
+type fsqChannelFit struct {
+	scale, bias  float64 // quant_conv's factor and bias: z = scale·coef + bias, centred
+	gain, offset float64 // post_quant_conv's map from the code back to the coefficient
+	mse          float64 // the mean squared error of the coefficient after the round trip
+}
+
+// fsqScaleSteps are the spreads (the coefficients' standard deviation times quant_conv's factor)
+// fitFSQChannel tries: geometric from 0.05 to 4.
+const fsqScaleSteps = 64
+
+// fitFSQChannel finds the quant_conv factor for coefficients coef going into channel ch of q
+// that gives the least mean squared error after quantization and the least-squares linear map
+// back (gain·code + offset), trying fsqScaleSteps spreads; the coefficients are centred first
+// (quant_conv's bias). It computes the quantizer as FSQ.Quantize does, in float64.
+func fitFSQChannel(q *FSQ, ch int, coef []float64) fsqChannelFit {
+	sd := stddev(coef)
+	var mean float64
+	for _, v := range coef {
+		mean += v
+	}
+	mean /= float64(max(len(coef), 1))
+	best := fsqChannelFit{scale: 1, mse: math.Inf(1)}
+	if sd == 0 {
+		return fsqChannelFit{scale: 1, gain: 0, offset: mean, mse: 0}
+	}
+	codes := make([]float64, len(coef))
+	for i := range fsqScaleSteps {
+		spread := 0.05 * math.Pow(4/0.05, float64(i)/float64(fsqScaleSteps-1))
+		scale := spread / sd
+		var sc, scc, sxc float64
+		for j, v := range coef {
+			b := math.Tanh(scale*(v-mean)+q.shift[ch])*q.halfL[ch] - q.offset[ch]
+			code := math.RoundToEven(b) / q.halfWidth[ch]
+			codes[j] = code
+			sc += code
+			scc += code * code
+			sxc += v * code
+		}
+		nf := float64(len(coef))
+		mc := sc / nf
+		varc := scc/nf - mc*mc
+		if varc <= 0 {
+			continue
+		}
+		gain := (sxc/nf - mean*mc) / varc
+		offset := mean - gain*mc
+		var mse float64
+		for j, v := range coef {
+			d := v - gain*codes[j] - offset
+			mse += d * d
+		}
+		mse /= nf
+		if mse < best.mse {
+			best = fsqChannelFit{scale: scale, bias: -scale * mean, gain: gain, offset: offset, mse: mse}
+		}
+	}
+	if math.IsInf(best.mse, 1) { // every spread put all coefficients into one level
+		return fsqChannelFit{scale: 1 / sd, bias: -mean / sd, gain: 0, offset: mean, mse: sd * sd}
+	}
+	return best
+}
+
+// stddev is the population standard deviation of xs (0 when empty).
+func stddev(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var s, ss float64
+	for _, v := range xs {
+		s += v
+		ss += v * v
+	}
+	n := float64(len(xs))
+	return math.Sqrt(max(ss/n-(s/n)*(s/n), 0))
 }

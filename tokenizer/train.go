@@ -369,7 +369,8 @@ func Train(ctx context.Context, b compute.Backend, m *Tokenizer, trainClips, val
 			if err != nil {
 				return nil, nil, err
 			}
-			opts.Logger.Info("tokenizer: linear shortcut fitted", "patches", fit.Patches, "explained_variance", fit.Explained)
+			opts.Logger.Info("tokenizer: linear shortcut fitted", "patches", fit.Patches, "explained_variance", fit.Explained,
+				"quantized_explained", fit.QuantizedExplained)
 		}
 	}
 	runOpts := []train.Option{train.WithModelConfig(m.Config()), train.WithLogger(opts.Logger)}

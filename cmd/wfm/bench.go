@@ -103,5 +103,6 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 	cmd.AddCommand(benchDiffusionCmd())
 	cmd.AddCommand(benchOpsCmd())
 	cmd.AddCommand(benchTokenizerCmd())
+	cmd.AddCommand(benchTokQualityCmd())
 	rootCmd.AddCommand(cmd)
 }
