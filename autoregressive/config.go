@@ -102,8 +102,8 @@ func (c Config) Validate() error {
 	if hd := c.HeadWidth(); hd%2 != 0 || hd < 12 {
 		return &ConfigError{Field: "head_dim", Problem: fmt.Sprintf("the 3-D RoPE needs an even head width >= 12, got %d", hd)}
 	}
-	if c.AbsPosEmb && c.DModel < 12 {
-		return &ConfigError{Field: "d_model", Problem: fmt.Sprintf("the 3-D position embedding needs d_model >= 12, got %d", c.DModel)}
+	if c.AbsPosEmb && (c.DModel < 12 || c.DModel%2 != 0) {
+		return &ConfigError{Field: "d_model", Problem: fmt.Sprintf("the 3-D position embedding needs an even d_model >= 12, got %d", c.DModel)}
 	}
 	if !(c.NormEpsilon > 0) {
 		return &ConfigError{Field: "norm_epsilon", Problem: fmt.Sprintf("must be > 0, got %g", c.NormEpsilon)}
