@@ -200,3 +200,39 @@ func TestDecoderRejectsBadInput(t *testing.T) {
 		t.Error("a grid beyond max_t accepted")
 	}
 }
+
+// BenchmarkDecoderStep decodes with the small preset (64,000 codes) one token per step, batch
+// 1, after a one-frame prefill of an 8×8×8 grid; it reports tokens/s.
+func BenchmarkDecoderStep(b *testing.B) {
+	cfg, _ := Preset("small")
+	m, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	grid := Grid{T: 8, H: 8, W: 8}
+	dec, err := NewDecoder(testutil.Backend(), testutil.NewStore(1), m, 1, grid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dec.Close()
+	rng := rand.New(rand.NewPCG(1, 1))
+	prefill := randomIDs(rng, 1, grid.H*grid.W, cfg.VocabSize)
+	if _, err := dec.Prefill(prefill); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := dec.Step([][]int32{{1}}); err != nil { // compile the step graph
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if dec.Len() == dec.Capacity() {
+			if err := dec.Rewind(grid.H * grid.W); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := dec.Step([][]int32{{int32(i % cfg.VocabSize)}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+}
