@@ -7,7 +7,9 @@
   const $ = (id) => document.getElementById(id);
   const KEY_STORE = 'wfm.apiKey';
   const PAGE = 10;
-  const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'blocked']);
+  const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+  // Content types a page can show, and the file extension of each format the server offers.
+  const EXT = { 'video/mp4': 'mp4', 'image/gif': 'gif', 'video/x-yuv4mpeg': 'y4m' };
 
   const state = {
     models: new Map(), // name -> ModelInfo
@@ -28,6 +30,7 @@
   }
 
   function errorText(status, body) {
+    if (status === 401) return 'the server wants an API key: enter it above (HTTP 401)';
     if (body && typeof body === 'object') {
       const e = body.error;
       if (typeof e === 'string') return e;
@@ -83,7 +86,7 @@
     let list;
     try {
       const body = await api('/v1/models');
-      list = Array.isArray(body) ? body : (body && (body.models || body.data)) || [];
+      list = (body && body.data) || [];
     } catch (e) {
       $('model-info').textContent = 'models: ' + e.message;
       return;
@@ -156,9 +159,10 @@
     const file = $('cond').disabled ? null : $('cond').files[0];
     let init;
     if (file) {
+      // The server reads the parameters from the "request" field and sniffs the file itself.
       const fd = new FormData();
-      for (const [k, v] of Object.entries(params)) fd.append(k, String(v));
-      fd.append('condition', file, file.name);
+      fd.append('request', JSON.stringify(params));
+      fd.append('input', file, file.name);
       init = { method: 'POST', body: fd };
     } else {
       init = { method: 'POST', body: JSON.stringify(params), headers: { 'Content-Type': 'application/json' } };
@@ -191,23 +195,15 @@
     }
   }
 
-  // blockedReason is the guard's reason when body says a guard blocked the request, else ''.
+  // blockedReason is the guard's reason when body (an error response or a job) says a guard
+  // blocked the request, else ''.
   function blockedReason(body) {
-    if (!body || typeof body !== 'object') return '';
-    const verdicts = [];
-    for (const v of [body.verdict, body.guardrail, body.error && body.error.verdict]) if (v) verdicts.push(v);
-    for (const list of [body.guardrails, body.verdicts, body.report && body.report.guardrails]) {
-      if (Array.isArray(list)) verdicts.push(...list);
-    }
-    const reasons = [];
-    for (const v of verdicts) {
-      if (!v || v.allowed) continue;
-      const rs = (v.findings || []).filter((f) => f.rule !== 'face-blur').map((f) => f.reason).filter(Boolean);
-      reasons.push((v.stage ? v.stage + ': ' : '') + (rs.length ? rs.join('; ') : 'blocked'));
-    }
-    if (reasons.length) return reasons.join(' · ');
-    if (body.status === 'blocked' || body.blocked) return errorText(0, body);
-    return '';
+    const e = body && typeof body === 'object' ? body.error : null;
+    if (!e || typeof e !== 'object' || e.code !== 'blocked') return '';
+    const v = e.verdict;
+    if (!v) return e.message || 'blocked';
+    const rs = (v.findings || []).filter((f) => f.rule !== 'face-blur').map((f) => f.reason).filter(Boolean);
+    return (v.stage ? v.stage + ': ' : '') + (rs.length ? rs.join('; ') : e.message || 'blocked');
   }
 
   // ---- one job ----
@@ -232,14 +228,13 @@
     v.load();
     $('image').removeAttribute('src');
     $('job-params').replaceChildren();
+    $('downloads').replaceChildren();
+    delete $('job').dataset.live;
   }
 
   function progressFraction(job) {
-    const p = job.progress;
-    if (typeof p === 'number') return p > 1 ? p / 100 : p;
-    if (p && typeof p === 'object' && p.total) return p.done / p.total;
     if (job.status === 'completed') return 1;
-    return 0;
+    return typeof job.progress === 'number' ? job.progress : 0;
   }
 
   function showJob(job) {
@@ -249,52 +244,56 @@
     const frac = progressFraction(job);
     $('progress').value = frac;
     let s = job.status;
-    if (job.status === 'running') s += ' ' + Math.round(frac * 100) + '%';
-    if (job.status === 'queued' && typeof job.queue_position === 'number') s += ' (position ' + job.queue_position + ')';
+    if (job.status === 'running') {
+      s += ' ' + Math.round(frac * 100) + '%';
+      if (job.evaluations) s += ' (' + job.evaluations_done + ' of ' + job.evaluations + ' evaluations)';
+    }
     $('job-status').textContent = s;
     $('job-status').className = 'status-' + job.status;
     $('cancel').hidden = TERMINAL.has(job.status);
-    const reason = job.status === 'blocked' ? blockedReason(job) || errorText(0, job) : '';
+    const reason = blockedReason(job);
     $('blocked-reason').textContent = reason;
     $('blocked').hidden = !reason;
-    const failed = job.status === 'failed' || job.status === 'cancelled';
+    const failed = !reason && job.error && (job.status === 'failed' || job.status === 'cancelled');
     $('error').textContent = failed ? errorText(0, job) : '';
-    $('error').hidden = !failed || !$('error').textContent;
+    $('error').hidden = !failed;
     renderParams(job);
     if (job.status === 'completed' && !state.media) loadContent(job);
   }
 
   function paramsOf(job) {
-    return job.params || job.request || job;
+    return job.params || {};
+  }
+
+  function seconds(x) {
+    return typeof x === 'number' && x > 0 ? x.toFixed(2) + ' s' : undefined;
   }
 
   function renderParams(job) {
     const p = paramsOf(job);
     const r = job.report || {};
     const rows = [
-      ['Model', p.model],
+      ['Model', job.model || p.model],
       ['Prompt', p.prompt],
+      ['Upsampled prompt', r.upsampled_prompt],
       ['Negative prompt', p.negative_prompt],
       ['Size', sizeText(p)],
-      ['Seed', p.seed !== undefined ? p.seed : r.seed],
-      ['Steps', p.steps || r.steps],
-      ['Guidance', p.guidance !== undefined && p.guidance !== null ? p.guidance : r.guidance],
-      ['Condition frames', r.cond_frames || p.cond_frames],
-      ['Sampler', r.sampler],
+      ['Seed', job.seed],
+      ['Steps', p.steps],
+      ['Sampler', r.sampler || p.sampler],
+      ['Guidance', r.guidance !== undefined ? r.guidance : p.guidance],
+      ['Condition', job.input ? job.input + (r.cond_frames ? ', ' + r.cond_frames + ' frames kept' : '') : undefined],
       ['Created', job.created_at],
       ['Started', job.started_at],
       ['Finished', job.finished_at],
-      ['Generation', r.seconds ? r.seconds.toFixed(2) + ' s' : undefined],
-      ['Sampling', r.sampling_seconds ? r.sampling_seconds.toFixed(2) + ' s' : undefined],
+      ['Waited in queue', seconds(job.queue_seconds)],
+      ['Ran', seconds(job.run_seconds)],
+      ['Sampling', seconds(r.sampling_seconds)],
+      ['Evaluations', job.evaluations ? job.evaluations_done + ' of ' + job.evaluations : undefined],
+      ['Attempts', job.attempts > 1 ? job.attempts : undefined],
     ];
-    const t = job.timings;
-    if (t && typeof t === 'object') {
-      for (const [k, v] of Object.entries(t)) rows.push([k.replace(/_/g, ' '), typeof v === 'number' ? v.toFixed(3) : v]);
-    }
-    const guards = job.guardrails || r.guardrails;
-    if (Array.isArray(guards)) {
-      for (const v of guards) rows.push([v.stage || 'guard', v.allowed ? 'allowed' : 'blocked']);
-    }
+    const verdicts = Array.isArray(r.guardrails) && r.guardrails.length ? r.guardrails : job.prompt_verdict ? [job.prompt_verdict] : [];
+    for (const v of verdicts) rows.push(['Guard ' + (v.stage || ''), v.allowed ? 'allowed' : 'blocked']);
     const dl = $('job-params');
     dl.replaceChildren();
     for (const [k, v] of rows) {
@@ -309,43 +308,79 @@
 
   function sizeText(p) {
     if (!p.width && !p.frames) return '';
-    return (p.frames || '?') + ' frames at ' + (p.width || '?') + '×' + (p.height || '?');
+    return p.frames + ' frames at ' + p.width + '×' + p.height;
   }
 
-  // loadContent fetches the video with the key (a <video src> cannot send one) and shows it as
-  // a video or an image by the type the server gives.
+  // fetchContent fetches a job's video with the key (a <video src> cannot send one).
+  async function fetchContent(id, format) {
+    const url = jobPath(id) + '/content' + (format ? '?format=' + encodeURIComponent(format) : '');
+    const res = await fetch(url, { headers: authHeaders() });
+    if (!res.ok) {
+      const ct = res.headers.get('Content-Type') || '';
+      throw new APIError(res.status, ct.includes('json') ? await res.json().catch(() => null) : await res.text());
+    }
+    const type = (res.headers.get('Content-Type') || '').split(';')[0].trim();
+    return { url, type, blob: await res.blob() };
+  }
+
+  // loadContent shows a finished job's video as a <video> or an <img> by the type the server
+  // gives (MP4 when the server has ffmpeg, else GIF), and offers every format for download.
   async function loadContent(job) {
-    const url = jobPath(job.id) + '/content';
-    let res;
+    const formats = Array.isArray(job.formats) ? job.formats : [];
+    let got;
     try {
-      res = await fetch(url, { headers: authHeaders() });
-      if (!res.ok) throw new APIError(res.status, await res.text());
+      got = await fetchContent(job.id, formats.length && !formats.includes('mp4') && formats.includes('gif') ? 'gif' : '');
+      if (!got.type.startsWith('video/mp4') && !got.type.startsWith('image/') && formats.includes('gif')) {
+        got = await fetchContent(job.id, 'gif');
+      }
     } catch (e) {
       $('error').textContent = 'video: ' + e.message;
       $('error').hidden = false;
       return;
     }
-    const type = (res.headers.get('Content-Type') || '').split(';')[0].trim();
-    const blob = await res.blob();
-    if (state.job && state.job.id !== job.id) return;
+    if (!state.job || state.job.id !== job.id) return;
     if (state.media) URL.revokeObjectURL(state.media);
-    state.media = URL.createObjectURL(blob);
-    const isImage = type.startsWith('image/');
+    state.media = URL.createObjectURL(got.blob);
+    const isImage = got.type.startsWith('image/');
     const v = $('video');
     const img = $('image');
     v.hidden = isImage;
     img.hidden = !isImage;
-    if (isImage) {
-      img.src = state.media;
-    } else {
-      v.dataset.contentUrl = url;
-      v.src = state.media;
+    const shown = isImage ? img : v;
+    shown.dataset.contentUrl = got.url;
+    shown.src = state.media;
+    const link = $('download');
+    link.href = state.media;
+    link.download = 'wfm-' + job.id + '.' + (EXT[got.type] || 'bin');
+    link.textContent = 'Download ' + (EXT[got.type] || got.type).toUpperCase();
+    const more = $('downloads');
+    more.replaceChildren();
+    for (const f of formats) {
+      if (f === EXT[got.type]) continue;
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = 'Download ' + f.toUpperCase();
+      b.addEventListener('click', () => download(job.id, f));
+      more.append(b);
     }
-    const ext = { 'video/mp4': 'mp4', 'image/gif': 'gif', 'video/x-yuv4mpeg': 'y4m' }[type] || 'bin';
-    $('download').href = state.media;
-    $('download').download = 'wfm-' + job.id + '.' + ext;
-    $('result-info').textContent = type + ', ' + blob.size + ' bytes';
+    $('result-info').textContent = got.type + ', ' + got.blob.size + ' bytes';
     $('result').hidden = false;
+  }
+
+  async function download(id, format) {
+    try {
+      const got = await fetchContent(id, format);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(got.blob);
+      a.download = 'wfm-' + id + '.' + format;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+    } catch (e) {
+      $('error').textContent = 'download: ' + e.message;
+      $('error').hidden = false;
+    }
   }
 
   // watch follows a job live: Server-Sent Events read through fetch (EventSource cannot send
@@ -354,11 +389,14 @@
     if (state.watch) state.watch.abort();
     const ctl = new AbortController();
     state.watch = ctl;
+    // data-live says how the page followed the job: "events", or "polling" when the stream failed.
+    $('job').dataset.live = 'events';
     try {
       await streamEvents(id, ctl.signal);
     } catch (e) {
       if (ctl.signal.aborted) return;
     }
+    if (state.job && state.job.id === id && !TERMINAL.has(state.job.status)) $('job').dataset.live = 'polling';
     while (!ctl.signal.aborted && state.job && state.job.id === id && !TERMINAL.has(state.job.status)) {
       try {
         showJob(await api(jobPath(id), { signal: ctl.signal }));
@@ -450,11 +488,12 @@
       $('jobs-empty').hidden = false;
       return;
     }
-    const jobs = Array.isArray(body) ? body : (body && (body.jobs || body.data || body.videos)) || [];
+    const jobs = (body && body.data) || [];
     const tb = $('jobs-body');
     if (fresh) tb.replaceChildren();
     for (const job of jobs) tb.append(jobRow(job));
-    const next = body && !Array.isArray(body) ? body.next || body.next_after || '' : '';
+    // A page is newest first; the next one starts after its last job.
+    const next = body.has_more && body.last_id ? body.last_id : '';
     state.after = next;
     $('jobs-more').hidden = !next;
     $('jobs-empty').textContent = 'No jobs yet.';
@@ -463,17 +502,16 @@
 
   function jobRow(job) {
     const p = paramsOf(job);
-    const r = job.report || {};
     const tr = document.createElement('tr');
     tr.dataset.id = job.id;
     const cells = [
       job.created_at ? new Date(job.created_at).toLocaleString() : '',
       job.status,
-      p.model,
+      job.model || p.model,
       p.prompt,
       sizeText(p),
-      p.seed !== undefined ? p.seed : r.seed,
-      p.steps || r.steps,
+      job.seed,
+      p.steps,
     ];
     cells.forEach((c, i) => {
       const td = document.createElement('td');

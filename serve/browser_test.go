@@ -1,0 +1,337 @@
+package serve_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/wfm-platform/wfm/serve"
+)
+
+// browserPaths are the names a Chromium-family browser goes by in PATH (Debian's package is
+// chromium; .ci/run installs it).
+var browserPaths = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+
+func findBrowser() string {
+	for _, name := range browserPaths {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestBrowserPage drives the web page in headless Chromium against a server running the
+// committed tiny model: it sets the API key, picks the model, types a prompt, uploads a
+// condition image, submits, follows the job to completion over Server-Sent Events, checks the
+// video the page shows and the jobs list, then submits a prompt the guard blocks and checks
+// the reason is shown and no job was made.
+func TestBrowserPage(t *testing.T) {
+	browser := findBrowser()
+	if browser == "" {
+		t.Skipf("no Chromium-family browser in PATH (looked for %s): the web page is untested here; "+
+			"install Debian's chromium (apt-get install chromium) to run it", strings.Join(browserPaths, ", "))
+	}
+	const token = "browser-test-token-0123456789"
+	base := startTestServer(t, token)
+
+	dir := t.TempDir()
+	cond := filepath.Join(dir, "first.png")
+	writeTestPNG(t, cond, 16, 16)
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(browser),
+			chromedp.UserDataDir(filepath.Join(dir, "profile")),
+			// Tests run as root in CI, where Chromium's sandbox refuses to start.
+			chromedp.NoSandbox,
+			chromedp.Flag("disable-gpu", true),
+			// Play the video without a user gesture.
+			chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		)...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	defer cancelCtx()
+	// The whole test, browser start included, is bounded.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelTimeout()
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/")); err != nil {
+		t.Fatalf("open %s in %s: %v", base, browser, err)
+	}
+	// An uncaught exception or an error the page logs fails the test. The browser's own network
+	// log is only shown: the refused requests (401 before the key, 422 for the blocked prompt)
+	// are expected, and what the page makes of them is checked below.
+	var mu sync.Mutex
+	var pageErrors []string
+	var listening sync.WaitGroup
+	consoleCtx, stopConsole := context.WithCancel(ctx)
+	listening.Go(func() {
+		for m, err := range chromedp.Console(consoleCtx) {
+			if err != nil {
+				return
+			}
+			switch {
+			case m.Source == "network":
+				t.Logf("browser: %s", m)
+			case m.IsException() || m.Type == chromedp.ConsoleError:
+				mu.Lock()
+				pageErrors = append(pageErrors, m.String())
+				mu.Unlock()
+			}
+		}
+	})
+	defer func() {
+		stopConsole()
+		listening.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range pageErrors {
+			t.Errorf("page console: %s", e)
+		}
+	}()
+
+	// Without the key the API refuses the page; the page says so in the models line.
+	waitJS(t, ctx, `document.getElementById('model-info').textContent.includes('models:')`, "the models line to report the refused request")
+
+	// Save the key: the page stores it and sends it as a bearer token from then on.
+	run(t, ctx, "save the API key",
+		chromedp.SendKeys(chromedp.CSS("#api-key"), token),
+		chromedp.Click(chromedp.CSS("#key-save")),
+		chromedp.WaitReady(chromedp.CSS(`#model option[value="tiny-v2w"]`)),
+	)
+	if got := eval[string](t, ctx, `localStorage.getItem('wfm.apiKey')`); got != token {
+		t.Errorf("localStorage key %q, want the token typed", got)
+	}
+
+	// A prompt with markup in it must come back as text, never as elements.
+	prompt := `a red ball <b id="injected">falls</b> onto a table`
+	run(t, ctx, "fill in the form",
+		chromedp.SetValue(chromedp.CSS("#model"), "tiny-v2w"),
+		chromedp.SendKeys(chromedp.CSS("#prompt"), prompt),
+		chromedp.SetValue(chromedp.CSS("#frames"), "9"),
+		chromedp.SetValue(chromedp.CSS("#width"), "16"),
+		chromedp.SetValue(chromedp.CSS("#height"), "16"),
+		chromedp.SetValue(chromedp.CSS("#seed"), "7"),
+		chromedp.SetValue(chromedp.CSS("#steps"), "2"),
+		chromedp.SetValue(chromedp.CSS("#guidance"), "1.5"),
+		chromedp.SetUploadFiles(chromedp.CSS("#cond"), []string{cond}),
+		chromedp.SetValue(chromedp.CSS("#cond-frames"), "1"),
+		chromedp.Click(chromedp.CSS("#submit")),
+	)
+	waitJS(t, ctx, `!document.getElementById('result').hidden`, "the finished video")
+	id := eval[string](t, ctx, `document.getElementById('job-id').textContent`)
+	if !serve.ValidID(id) {
+		t.Fatalf("the page shows job id %q", id)
+	}
+	if live := eval[string](t, ctx, `document.getElementById('job').dataset.live`); live != "events" {
+		t.Errorf("the page followed the job by %q, want events (Server-Sent Events)", live)
+	}
+	if s := eval[string](t, ctx, `document.getElementById('job-status').textContent`); s != "completed" {
+		t.Errorf("status line %q, want completed", s)
+	}
+	if p := eval[float64](t, ctx, `document.getElementById('progress').value`); p != 1 {
+		t.Errorf("progress bar at %g, want 1", p)
+	}
+
+	// The video element plays what the content endpoint serves.
+	src := eval[string](t, ctx, `document.getElementById('video').currentSrc || document.getElementById('video').src`)
+	contentURL := eval[string](t, ctx, `document.getElementById('video').dataset.contentUrl || ''`)
+	if src == "" || contentURL != "/v1/videos/"+id+"/content" {
+		t.Fatalf("video element: src %q, content URL %q (want /v1/videos/%s/content)", src, contentURL, id)
+	}
+	type blobInfo struct {
+		Size int    `json:"size"`
+		Type string `json:"type"`
+	}
+	b := eval[blobInfo](t, ctx, `fetch(document.getElementById('video').src).then(r => r.blob()).then(b => ({size: b.size, type: b.type}))`)
+	status, ctype, body := get(t, base+contentURL, token)
+	if status != http.StatusOK || !strings.HasPrefix(ctype, "video/") || len(body) == 0 {
+		t.Fatalf("GET %s: %d, %q, %d bytes; want 200, a video type, a body", contentURL, status, ctype, len(body))
+	}
+	if b.Size != len(body) || b.Type != ctype {
+		t.Errorf("the page shows %d bytes of %q, the server serves %d bytes of %q", b.Size, b.Type, len(body), ctype)
+	}
+	if ctype == "video/mp4" {
+		// Debian's Chromium decodes H.264: the element must reach its metadata (size known).
+		waitJS(t, ctx, `document.getElementById('video').readyState >= 1 && document.getElementById('video').videoWidth === 16`,
+			"the video element to decode the MP4's metadata")
+	}
+	if dl := eval[string](t, ctx, `document.getElementById('download').download`); !strings.HasPrefix(dl, "wfm-"+id+".") {
+		t.Errorf("download link names the file %q", dl)
+	}
+
+	// The job as the API has it: the page's parameters arrived, the upload with them.
+	var job struct {
+		Status string `json:"status"`
+		Seed   uint64 `json:"seed"`
+		Input  string `json:"input"`
+		Params struct {
+			Prompt string   `json:"prompt"`
+			Frames int      `json:"frames"`
+			Width  int      `json:"width"`
+			Height int      `json:"height"`
+			Steps  int      `json:"steps"`
+			Guide  *float64 `json:"guidance"`
+		} `json:"params"`
+	}
+	status, _, body = get(t, base+"/v1/videos/"+id, token)
+	if err := json.Unmarshal(body, &job); status != http.StatusOK || err != nil {
+		t.Fatalf("GET /v1/videos/%s: %d %v: %s", id, status, err, body)
+	}
+	p := job.Params
+	if job.Status != "completed" || job.Seed != 7 || job.Input != "image/png" || p.Prompt != prompt || p.Frames != 9 ||
+		p.Width != 16 || p.Height != 16 || p.Steps != 2 || p.Guide == nil || *p.Guide != 1.5 {
+		t.Errorf("the job the page submitted: %s", body)
+	}
+
+	// The jobs list shows the job with its prompt, as text.
+	row := `document.querySelector('#jobs-body tr[data-id="` + id + `"]')`
+	waitJS(t, ctx, row+` !== null && `+row+`.textContent.includes('completed')`, "the job in the jobs list")
+	if txt := eval[string](t, ctx, row+`.textContent`); !strings.Contains(txt, prompt) || !strings.Contains(txt, "16×16") {
+		t.Errorf("jobs list row %q lacks the prompt or the size", txt)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#injected').length`); n != 0 {
+		t.Errorf("the prompt's markup became %d elements on the page", n)
+	}
+
+	// A prompt the guard blocks: the reason is shown and no job is made.
+	blocked := "a soldier stabs a prisoner to death, graphic"
+	run(t, ctx, "submit a blocked prompt",
+		chromedp.SetValue(chromedp.CSS("#prompt"), blocked),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('cond').value = ''`),
+		chromedp.Click(chromedp.CSS("#submit")),
+	)
+	waitJS(t, ctx, `!document.getElementById('blocked').hidden`, "the blocked prompt's reason")
+	reason := eval[string](t, ctx, `document.getElementById('blocked-reason').textContent`)
+	if !strings.Contains(reason, "pre-guard") || len(reason) < len("pre-guard: x") {
+		t.Errorf("blocked reason %q, want the pre-guard's findings", reason)
+	}
+	if !eval[bool](t, ctx, `document.getElementById('result').hidden`) {
+		t.Error("a blocked prompt left a video on show")
+	}
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	status, _, body = get(t, base+"/v1/videos", token)
+	if err := json.Unmarshal(body, &list); status != http.StatusOK || err != nil || len(list.Data) != 1 || list.Data[0].ID != id {
+		t.Errorf("GET /v1/videos after the blocked prompt: %d %v: %s (want only %s)", status, err, body, id)
+	}
+}
+
+// startTestServer serves the committed tiny model with one API key, and returns its URL.
+func startTestServer(t *testing.T, token string) string {
+	t.Helper()
+	srv, err := serve.New(serve.Config{
+		Models:   []string{"../diffusion/pretrained/tiny-v2w"},
+		DataDir:  t.TempDir(),
+		Workers:  1,
+		MaxQueue: 4,
+		APIKeys:  []serve.APIKey{{Name: "browser", Token: token}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return ts.URL
+}
+
+func writeTestPNG(t *testing.T, path string, w, h int) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{R: uint8(16 * x), G: uint8(16 * y), B: 128, A: 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run runs browser actions, failing the test with what the page shows when one fails.
+func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v\n%s", what, err, pageState(ctx))
+	}
+}
+
+// waitJS waits (up to 30 s) for a JavaScript condition on the page.
+func waitJS(t *testing.T, ctx context.Context, cond, what string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond),
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("waiting for %s: %v\n%s", what, err, pageState(ctx))
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v\n%s", expr, err, pageState(ctx))
+	}
+	return v
+}
+
+// pageState is what the page's status lines say, for failure messages.
+func pageState(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`['model-info', 'job-status', 'blocked-reason', 'error', 'jobs-empty']
+		.map(id => id + ': ' + document.getElementById(id).textContent).join('\n')`))
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return "page state: " + err.Error()
+	}
+	return s
+}
+
+func get(t *testing.T, url, token string) (int, string, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header.Get("Content-Type"), body
+}
