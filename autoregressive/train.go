@@ -26,6 +26,7 @@ import (
 	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/nn"
 	"github.com/wfm-platform/wfm/textenc"
+	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/weights"
 )
@@ -282,8 +283,12 @@ func Train(ctx context.Context, b compute.Backend, opts TrainOptions) (_ *TrainR
 		CacheOptions{Rebuild: opts.RebuildCache, Progress: opts.Progress, Log: opts.Log})
 	if err != nil {
 		var mismatch *TokenizerMismatchError
-		if errors.As(err, &mismatch) {
+		var window *tokenizer.OptionsError
+		switch {
+		case errors.As(err, &mismatch):
 			return nil, &OptionError{Option: "Tokenizer", Err: fmt.Errorf("%w: give RebuildCache to replace it, or another TokenCache", err)}
+		case errors.As(err, &window):
+			return nil, optionErrorf("Data", "Data.Frames %d does not fit tokenizer %s: %v", opts.Data.Frames, opts.Tokenizer, window)
 		}
 		return nil, err
 	}
