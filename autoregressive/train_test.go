@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/wfm-platform/wfm/autoregressive"
 	"github.com/wfm-platform/wfm/diffusion"
+	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/internal/testutil"
 	"github.com/wfm-platform/wfm/safetensors"
 	"github.com/wfm-platform/wfm/train"
@@ -251,4 +253,49 @@ func TestTrainOptionErrors(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Option != "Tokenizer" || !strings.Contains(err.Error(), "dv-other.safetensors") {
 		t.Errorf("forged cache: %v", err)
 	}
+}
+
+// TestTrainHoldsFolderLock: a second writer of a run folder is refused, naming the first.
+func TestTrainHoldsFolderLock(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	lock, err := dirlock.Acquire(run, "another training")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	opts := tinyTrain(t, tokenShards(t, dir, 2), run, 17, 1)
+	if _, err := autoregressive.Train(context.Background(), testutil.Backend(), opts); err == nil || !strings.Contains(err.Error(), "another training") {
+		t.Errorf("a locked run folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(run, autoregressive.TokenCacheFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the refused run wrote its token cache: %v", err)
+	}
+}
+
+// ExampleTrain trains the small preset's first stage on the physics clips wfm synth wrote to
+// out/data, with the committed tiny DV tokenizer, and continues with stage 2 from it.
+func ExampleTrain() {
+	ctx := context.Background()
+	b := testutil.Backend()
+	cfg, _ := autoregressive.Preset("small")
+	loop := train.DefaultConfig()
+	loop.Dir, loop.Steps = "out/ar/stage1", 2000
+	data := autoregressive.TokenSource{Dir: "out/data", Frames: 33}
+	stage1, err := autoregressive.Train(ctx, b, autoregressive.TrainOptions{Loop: loop, Config: cfg,
+		Tokenizer: "tokenizer/pretrained/dv8x16x16-tiny.safetensors", Data: data,
+		TokenCache: "out/ar/tokens.safetensors", BatchSize: 8, ValClips: 40})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	loop.Dir, loop.Steps = "out/ar/stage2", 1000
+	stage2, err := autoregressive.Train(ctx, b, autoregressive.TrainOptions{Loop: loop, Init: "out/ar/stage1",
+		Stage: autoregressive.StageLongContext, Tokenizer: stage1.Info.Tokenizer.Path, Data: data,
+		TokenCache: "out/ar/tokens.safetensors", BatchSize: 8, ValClips: 40})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(stage2.Weights, stage2.Config.YaRNScale)
 }
