@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -171,6 +172,9 @@ func TestBrowserPage(t *testing.T) {
 		// Debian's Chromium decodes H.264: the element must reach its metadata (size known).
 		waitJS(t, ctx, `document.getElementById('video').readyState >= 1 && document.getElementById('video').videoWidth === 16`,
 			"the video element to decode the MP4's metadata")
+		if shown := eval[[]bool](t, ctx, `['video', 'image'].map(id => getComputedStyle(document.getElementById(id)).display !== 'none')`); !shown[0] || shown[1] {
+			t.Errorf("an MP4 shows the video element %v and the image element %v; want only the video", shown[0], shown[1])
+		}
 	}
 	if dl := eval[string](t, ctx, `document.getElementById('download').download`); !strings.HasPrefix(dl, "wfm-"+id+".") {
 		t.Errorf("download link names the file %q", dl)
@@ -234,6 +238,30 @@ func TestBrowserPage(t *testing.T) {
 	if err := json.Unmarshal(body, &list); status != http.StatusOK || err != nil || len(list.Data) != 1 || list.Data[0].ID != id {
 		t.Errorf("GET /v1/videos after the blocked prompt: %d %v: %s (want only %s)", status, err, body, id)
 	}
+
+	// Past jobs come a page (10) at a time, newest first: after 10 more jobs the first is on
+	// the second page, and opening it from there shows its video again.
+	for i := range 10 {
+		req := `{"model": "tiny-v2w", "prompt": "a ball rolls, take ` + strconv.Itoa(i) + `", "frames": 9, "resolution": "16x16", "steps": 1}`
+		if status, body := post(t, base+"/v1/videos", token, req); status != http.StatusAccepted {
+			t.Fatalf("POST /v1/videos: %d: %s", status, body)
+		}
+	}
+	run(t, ctx, "refresh the jobs list", chromedp.Click(chromedp.CSS("#jobs-refresh")))
+	waitJS(t, ctx, `document.querySelectorAll('#jobs-body tr').length === 10 && !document.getElementById('jobs-more').hidden`,
+		"a first page of 10 jobs and a button for older ones")
+	if eval[bool](t, ctx, row+` !== null`) {
+		t.Error("the first job is on the first page of 11")
+	}
+	run(t, ctx, "show older jobs", chromedp.Click(chromedp.CSS("#jobs-more")))
+	waitJS(t, ctx, `document.querySelectorAll('#jobs-body tr').length === 11 && document.getElementById('jobs-more').hidden`,
+		"the second page: the first job, and no more")
+	run(t, ctx, "open the first job", chromedp.Click(chromedp.CSS(`#jobs-body tr[data-id="`+id+`"] button`)))
+	waitJS(t, ctx, `document.getElementById('job-id').textContent === '`+id+`' && !document.getElementById('result').hidden`,
+		"the first job's video, opened from the list")
+	if shown := eval[string](t, ctx, `document.getElementById('video').dataset.contentUrl`); shown != contentURL {
+		t.Errorf("opening the job shows %q, want %q", shown, contentURL)
+	}
 }
 
 // startTestServer serves the committed tiny model with one API key, and returns its URL.
@@ -243,7 +271,7 @@ func startTestServer(t *testing.T, token string) string {
 		Models:   []string{"../diffusion/pretrained/tiny-v2w"},
 		DataDir:  t.TempDir(),
 		Workers:  1,
-		MaxQueue: 4,
+		MaxQueue: 16,
 		APIKeys:  []serve.APIKey{{Name: "browser", Token: token}},
 	})
 	if err != nil {
@@ -315,6 +343,26 @@ func pageState(ctx context.Context) string {
 		return "page state: " + err.Error()
 	}
 	return s
+}
+
+func post(t *testing.T, url, token, body string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, data
 }
 
 func get(t *testing.T, url, token string) (int, string, []byte) {

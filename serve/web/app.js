@@ -185,6 +185,9 @@
 
   function showSubmitError(e) {
     $('job-status').textContent = 'not accepted';
+    $('job-status').className = 'status-failed';
+    $('progress').hidden = true;
+    $('job-details').hidden = true;
     const reason = e instanceof APIError ? blockedReason(e.body) : '';
     if (reason) {
       $('blocked-reason').textContent = reason;
@@ -216,6 +219,8 @@
     state.job = null;
     $('job-id').textContent = '';
     $('job-status').textContent = '';
+    $('job-status').className = '';
+    $('job-details').hidden = false;
     $('progress').value = 0;
     $('progress').hidden = false;
     $('blocked').hidden = true;
