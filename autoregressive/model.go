@@ -102,8 +102,10 @@ func (m *Model) Loss(scope *model.Scope, ids *graph.Node, grid Grid, text, textM
 	if first >= l {
 		exceptions.Panicf("autoregressive.Loss: %d condition tokens leave no target in %d tokens", condTokens, l)
 	}
-	logits, _ := m.heads(scope, m.hidden(scope, ids, grid, text, textMask), false)
-	return nn.CrossEntropy(graph.SliceAxis(logits, 1, graph.AxisRange(first-1, l-1)), graph.SliceAxis(ids, 1, graph.AxisRange(first, l)))
+	// Only the scored positions go through the lm head, the widest matmul of a small model.
+	h := graph.SliceAxis(m.hidden(scope, ids, grid, text, textMask), 1, graph.AxisRange(first-1, l-1))
+	logits, _ := m.heads(scope, h, false)
+	return nn.CrossEntropy(logits, graph.SliceAxis(ids, 1, graph.AxisRange(first, l)))
 }
 
 // hidden is the decoder up to the final norm, [B, L, DModel], over a whole sequence.
