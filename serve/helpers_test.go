@@ -108,6 +108,9 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	if cfg.Backend == nil {
 		cfg.Backend = testutil.Backend()
 	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = -1 // tests poll fast; TestRateLimit sets its own
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -148,6 +148,10 @@ func (s *Server) run(m *model, g Generator, aj *activeJob) {
 	start := time.Now()
 	s.mu.Lock()
 	v := aj.v
+	if aj.cancelled || s.active[v.ID] != aj { // cancelled between the queue and here
+		s.mu.Unlock()
+		return
+	}
 	if v.Deadline != nil && !start.Before(*v.Deadline) {
 		s.finish(aj, &APIError{Code: CodeDeadlineExceeded, Message: "the deadline passed before the job started"})
 		s.mu.Unlock()

@@ -189,6 +189,11 @@ func New(cfg Config) (*Server, error) {
 	if err := clearDir(s.tmpDir); err != nil {
 		return nil, err
 	}
+	for _, d := range []string{s.videosDir, s.inputsDir} {
+		if err := removePartials(d); err != nil {
+			return nil, err
+		}
+	}
 	if s.db, err = openStore(filepath.Join(cfg.DataDir, "jobs.db")); err != nil {
 		return nil, err
 	}
@@ -274,6 +279,23 @@ func clearDir(dir string) error {
 	for _, e := range entries {
 		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	return nil
+}
+
+// removePartials removes the temporary files of atomic writes a killed server left in dir
+// (atomicfile names them .NAME.tmp-*).
+func removePartials(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp-") {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
 		}
 	}
 	return nil
