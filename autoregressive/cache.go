@@ -22,18 +22,21 @@ import (
 // The logits a call returns equal those of [Model.Forward] over the whole sequence so far, up
 // to float rounding (TestDecoderMatchesForward). A Decoder is not safe for concurrent use.
 type Decoder struct {
-	m          *Model
-	backend    compute.Backend
-	step, last *model.Exec // all positions' logits; the last position's only (Prefill)
-	textExec   *model.Exec // the cross-attention keys and values of the text (CrossAttn)
-	batch      int
-	grid       Grid
-	length     int
-	k, v       []*tensors.Tensor // per layer [batch, capacity, NumKVHeads, hd]
-	textKV     []*tensors.Tensor // per layer k, v [batch, S, NumKVHeads, hd] (CrossAttn)
-	textMask   *tensors.Tensor   // [batch, S]
-	broken     error
-	hasMedusa  bool
+	m       *Model
+	backend compute.Backend
+	// execs[lastOnly][medusa]: all positions' logits or the last one's (Prefill), with or
+	// without the Medusa heads.
+	execs     [2][2]*model.Exec
+	textExec  *model.Exec // the cross-attention keys and values of the text (CrossAttn)
+	batch     int
+	grid      Grid
+	length    int
+	k, v      []*tensors.Tensor // per layer [batch, capacity, NumKVHeads, hd]
+	textKV    []*tensors.Tensor // per layer k, v [batch, S, NumKVHeads, hd] (CrossAttn)
+	textMask  *tensors.Tensor   // [batch, S]
+	broken    error
+	hasMedusa bool // the model has Medusa heads
+	medusa    bool // the Medusa heads run (UseMedusa)
 }
 
 // Logits are the host logits of one Decoder call.
@@ -42,7 +45,7 @@ type Logits struct {
 	// Values are [Batch, Len, Vocab]: position i of row b predicts the token after it.
 	Values []float32
 	// Medusa holds one entry per Medusa head j, [Batch, Len, Vocab], predicting the token
-	// 2+j positions after position i; nil when the model has no heads.
+	// 2+j positions after position i; nil when the model has no heads or they are off (UseMedusa).
 	Medusa [][]float32
 }
 
@@ -69,13 +72,15 @@ func NewDecoder(backend compute.Backend, store *model.Store, m *Model, batch int
 		return nil, err
 	}
 	c := m.cfg
-	d := &Decoder{m: m, backend: backend, batch: batch, grid: grid, hasMedusa: c.MedusaHeads > 0}
+	d := &Decoder{m: m, backend: backend, batch: batch, grid: grid,
+		hasMedusa: c.MedusaHeads > 0, medusa: c.MedusaHeads > 0}
 	var err error
-	if d.step, err = model.NewExec(backend, store, d.graphFn(false)); err != nil {
-		return nil, fmt.Errorf("autoregressive: decoder: %w", err)
-	}
-	if d.last, err = model.NewExec(backend, store, d.graphFn(true)); err != nil {
-		return nil, fmt.Errorf("autoregressive: decoder: %w", err)
+	for last := range 2 {
+		for medusa := range 2 {
+			if d.execs[last][medusa], err = model.NewExec(backend, store, d.graphFn(last == 1, medusa == 1)); err != nil {
+				return nil, fmt.Errorf("autoregressive: decoder: %w", err)
+			}
+		}
 	}
 	if c.CrossAttn {
 		d.textExec, err = model.NewExec(backend, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
@@ -103,7 +108,7 @@ func NewDecoder(backend compute.Backend, store *model.Store, m *Model, batch int
 // caches (k then v of each), and with CrossAttn the text mask [B, S] and the layers' text keys
 // and values. Outputs: logits [B, k or 1, V], the Medusa logits [heads, B, k or 1, V] (with
 // heads), then the updated caches.
-func (d *Decoder) graphFn(lastOnly bool) func(*model.Scope, []*graph.Node) []*graph.Node {
+func (d *Decoder) graphFn(lastOnly, medusa bool) func(*model.Scope, []*graph.Node) []*graph.Node {
 	return func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 		c := d.m.cfg
 		ids, pos := in[0], in[1]
@@ -126,16 +131,27 @@ func (d *Decoder) graphFn(lastOnly bool) func(*model.Scope, []*graph.Node) []*gr
 		if lastOnly {
 			h = graph.SliceAxis(h, 1, graph.AxisRange(k-1, k))
 		}
-		logits, medusa := d.m.heads(scope, h, true)
+		logits, heads := d.m.heads(scope, h, medusa)
 		out := []*graph.Node{logits}
-		if len(medusa) > 0 {
-			out = append(out, graph.Stack(medusa, 0))
+		if len(heads) > 0 {
+			out = append(out, graph.Stack(heads, 0))
 		}
 		for _, kc := range caches {
 			out = append(out, kc.k, kc.v)
 		}
 		return out
 	}
+}
+
+// UseMedusa sets whether calls run the Medusa heads (Logits.Medusa), by default on for a
+// model that has them. Plain decoding turns them off: they cost an lm head each per position.
+func (d *Decoder) UseMedusa(on bool) { d.medusa = on && d.hasMedusa }
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Len is the number of tokens in the cache: the position the next token is written at.
@@ -193,14 +209,14 @@ func (d *Decoder) SetText(text []float32, s int, mask []float32) error {
 // sequence) through it and returns the logits of their last position (Len 1).
 func (d *Decoder) Prefill(ids [][]int32) (*Logits, error) {
 	d.length = 0
-	return d.run(d.last, ids)
+	return d.run(d.execs[1][boolIndex(d.medusa)], ids)
 }
 
 // Step appends k ≥ 1 tokens per sequence (ids [batch][k]) at positions Len()..Len()+k-1 and
 // returns the logits of all k positions: with k > 1, what verifying speculative tokens needs
 // (follow with Rewind to drop the rejected ones).
 func (d *Decoder) Step(ids [][]int32) (*Logits, error) {
-	return d.run(d.step, ids)
+	return d.run(d.execs[0][boolIndex(d.medusa)], ids)
 }
 
 func (d *Decoder) run(exec *model.Exec, ids [][]int32) (*Logits, error) {
@@ -264,7 +280,7 @@ func (d *Decoder) run(exec *model.Exec, ids [][]int32) (*Logits, error) {
 	lg := &Logits{Batch: d.batch, Len: out[0].Shape().Dim(1), Vocab: c.VocabSize}
 	lg.Values = tensors.MustCopyFlatData[float32](out[0])
 	_ = out[0].FinalizeAll()
-	if d.hasMedusa {
+	if d.medusa {
 		all := tensors.MustCopyFlatData[float32](out[1])
 		_ = out[1].FinalizeAll()
 		per := len(all) / c.MedusaHeads
@@ -299,8 +315,11 @@ func (d *Decoder) Close() {
 		_ = d.v[i].FinalizeAll()
 	}
 	d.k, d.v = nil, nil
-	d.step.Finalize()
-	d.last.Finalize()
+	for _, pair := range d.execs {
+		for _, e := range pair {
+			e.Finalize()
+		}
+	}
 	if d.textExec != nil {
 		d.textExec.Finalize()
 	}

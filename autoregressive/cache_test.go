@@ -160,6 +160,20 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 	if dec.Len() != l {
 		t.Fatalf("Len %d after decoding all %d tokens", dec.Len(), l)
 	}
+	// Without the Medusa heads the same step gives the same logits and no Medusa ones.
+	if err := dec.Rewind(l - 1); err != nil {
+		t.Fatal(err)
+	}
+	dec.UseMedusa(false)
+	got, err = dec.Step(columns(ids, l-1, l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Medusa != nil {
+		t.Errorf("%d Medusa outputs with the heads off", len(got.Medusa))
+	}
+	check("heads off", got, full, nil, l-1)
+	dec.UseMedusa(true)
 	if _, err := dec.Step(columns(ids, 0, 1)); err == nil {
 		t.Error("a step past the grid's capacity was accepted")
 	}
