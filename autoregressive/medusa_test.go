@@ -146,7 +146,10 @@ func TestContinueErrors(t *testing.T) {
 		},
 		"beyond the cache": func() error { _, err := Continue(context.Background(), dec, cond, 9, s, ContinueOptions{}); return err },
 		"nothing to do":    func() error { _, err := Continue(context.Background(), dec, cond, 4, s, ContinueOptions{}); return err },
-		"two samplers":     func() error { _, err := Continue(context.Background(), dec, cond, 8, samplers(Sampling{}, 1, 2), ContinueOptions{}); return err },
+		"two samplers": func() error {
+			_, err := Continue(context.Background(), dec, cond, 8, samplers(Sampling{}, 1, 2), ContinueOptions{})
+			return err
+		},
 	} {
 		if err := call(); err == nil {
 			t.Errorf("%s: no error", name)
