@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/wfm-platform/wfm/serve"
+	"github.com/wfm-platform/wfm/video"
 )
 
 // browserPaths are the names a Chromium-family browser goes by in PATH (Debian's package is
@@ -150,31 +151,38 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("progress bar at %g, want 1", p)
 	}
 
-	// The video element plays what the content endpoint serves.
-	src := eval[string](t, ctx, `document.getElementById('video').currentSrc || document.getElementById('video').src`)
-	contentURL := eval[string](t, ctx, `document.getElementById('video').dataset.contentUrl || ''`)
-	if src == "" || contentURL != "/v1/videos/"+id+"/content" {
-		t.Fatalf("video element: src %q, content URL %q (want /v1/videos/%s/content)", src, contentURL, id)
+	// The page shows what the content endpoint serves: an MP4 in the <video> element, or a GIF
+	// in the <img> element where the server has no ffmpeg to write MP4.
+	elem, wantType, wantURL := "video", "video/mp4", "/v1/videos/"+id+"/content"
+	if !video.FFmpegAvailable(video.Options{}) {
+		elem, wantType, wantURL = "image", "image/gif", wantURL+"?format=gif"
+	}
+	media := `document.getElementById('` + elem + `')`
+	src := eval[string](t, ctx, media+`.src`)
+	contentURL := eval[string](t, ctx, media+`.dataset.contentUrl || ''`)
+	if src == "" || contentURL != wantURL {
+		t.Fatalf("%s element: src %q, content URL %q (want %s)", elem, src, contentURL, wantURL)
 	}
 	type blobInfo struct {
 		Size int    `json:"size"`
 		Type string `json:"type"`
 	}
-	b := eval[blobInfo](t, ctx, `fetch(document.getElementById('video').src).then(r => r.blob()).then(b => ({size: b.size, type: b.type}))`)
+	b := eval[blobInfo](t, ctx, `fetch(`+media+`.src).then(r => r.blob()).then(b => ({size: b.size, type: b.type}))`)
 	status, ctype, body := get(t, base+contentURL, token)
-	if status != http.StatusOK || !strings.HasPrefix(ctype, "video/") || len(body) == 0 {
-		t.Fatalf("GET %s: %d, %q, %d bytes; want 200, a video type, a body", contentURL, status, ctype, len(body))
+	if status != http.StatusOK || ctype != wantType || len(body) == 0 {
+		t.Fatalf("GET %s: %d, %q, %d bytes; want 200, %s, a body", contentURL, status, ctype, len(body), wantType)
 	}
 	if b.Size != len(body) || b.Type != ctype {
 		t.Errorf("the page shows %d bytes of %q, the server serves %d bytes of %q", b.Size, b.Type, len(body), ctype)
 	}
-	if ctype == "video/mp4" {
+	if shown := eval[[]bool](t, ctx, `['video', 'image'].map(id => getComputedStyle(document.getElementById(id)).display !== 'none')`); shown[0] != (elem == "video") || shown[1] != (elem == "image") {
+		t.Errorf("the video element shows: %v, the image element: %v; want only the %s", shown[0], shown[1], elem)
+	}
+	if elem == "video" {
 		// Debian's Chromium decodes H.264: the element must reach its metadata (size known).
-		waitJS(t, ctx, `document.getElementById('video').readyState >= 1 && document.getElementById('video').videoWidth === 16`,
-			"the video element to decode the MP4's metadata")
-		if shown := eval[[]bool](t, ctx, `['video', 'image'].map(id => getComputedStyle(document.getElementById(id)).display !== 'none')`); !shown[0] || shown[1] {
-			t.Errorf("an MP4 shows the video element %v and the image element %v; want only the video", shown[0], shown[1])
-		}
+		waitJS(t, ctx, media+`.readyState >= 1 && `+media+`.videoWidth === 16`, "the video element to decode the MP4's metadata")
+	} else {
+		waitJS(t, ctx, media+`.complete && `+media+`.naturalWidth === 16`, "the image element to decode the GIF")
 	}
 	if dl := eval[string](t, ctx, `document.getElementById('download').download`); !strings.HasPrefix(dl, "wfm-"+id+".") {
 		t.Errorf("download link names the file %q", dl)
@@ -259,8 +267,27 @@ func TestBrowserPage(t *testing.T) {
 	run(t, ctx, "open the first job", chromedp.Click(chromedp.CSS(`#jobs-body tr[data-id="`+id+`"] button`)))
 	waitJS(t, ctx, `document.getElementById('job-id').textContent === '`+id+`' && !document.getElementById('result').hidden`,
 		"the first job's video, opened from the list")
-	if shown := eval[string](t, ctx, `document.getElementById('video').dataset.contentUrl`); shown != contentURL {
+	if shown := eval[string](t, ctx, media+`.dataset.contentUrl`); shown != contentURL {
 		t.Errorf("opening the job shows %q, want %q", shown, contentURL)
+	}
+
+	// A long job (1000 steps) is cancelled from the page while it waits or runs.
+	run(t, ctx, "submit a long job",
+		chromedp.SetValue(chromedp.CSS("#prompt"), "a ball rolls for a long time"),
+		chromedp.SetValue(chromedp.CSS("#steps"), "1000"),
+		chromedp.Click(chromedp.CSS("#submit")),
+	)
+	waitJS(t, ctx, `/^(queued|running)/.test(document.getElementById('job-status').textContent) && !document.getElementById('cancel').hidden`,
+		"the long job under way")
+	long := eval[string](t, ctx, `document.getElementById('job-id').textContent`)
+	run(t, ctx, "cancel it", chromedp.Click(chromedp.CSS("#cancel")))
+	waitJS(t, ctx, `document.getElementById('job-status').textContent === 'cancelled' && document.getElementById('cancel').hidden`,
+		"the job cancelled")
+	if msg := eval[string](t, ctx, `document.getElementById('error').textContent`); !strings.Contains(msg, "cancelled") {
+		t.Errorf("a cancelled job says %q", msg)
+	}
+	if status, _, body := get(t, base+"/v1/videos/"+long, token); status != http.StatusOK || !strings.Contains(string(body), `"status": "cancelled"`) {
+		t.Errorf("GET /v1/videos/%s after the page cancelled it: %d: %s", long, status, body)
 	}
 }
 
