@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # wfm's pure-Go backend beside PyTorch eager on this CPU, same thread count, back to back, in one
 # run: the reference transformer training step, the physics DiT training step and its sampling,
-# and tokenizer encode+decode. It prints each pair and the ratio (PyTorch time / wfm time: above
-# 1, wfm is faster), and writes every result as JSON into OUT_DIR.
+# autoregressive KV-cache decoding, and tokenizer encode+decode. It prints each pair and the
+# ratio (PyTorch time / wfm time: above 1, wfm is faster), and writes every result as JSON into
+# OUT_DIR.
 #
 #   bash bench/cpu-compare.sh [OUT_DIR]          (default out/cpu-compare)
 #
@@ -75,7 +76,16 @@ run wfm-dit "$wfm" --backend go --json bench diffusion --config diffusion/pretra
   --context-len 64 --steps "$steps" --sample-evals "$evals" --config-out "$out/phys-dit.json"
 run torch-dit torchpy bench/torch/dit_bench.py --config "$out/phys-dit.json" --batch 8 --latent 9,16,16 --context-len 64 \
   --steps "$steps" --warmup 1 --sample-evals "$evals" --device cpu --mode eager --threads "$threads" --json
-# 3. Tokenizer encode + decode of a 17-frame 64x64 clip: the committed cv4x4x4-tiny and the
+# 3. Autoregressive decoding (the small preset, 64,000 codes, random weights): one 8x8 latent
+#    frame of a 64x64 clip as context, then 3 more frames (192 tokens) one token per step with
+#    the KV cache, greedy; batch 1 and 4.
+for b in 1 4; do
+  run "wfm-ar-b$b" "$wfm" --backend go --json bench autoregressive --preset small --batch "$b" --context 64 --new 192 \
+    --dump-config "$out/ar-small.json"
+  run "torch-ar-b$b" torchpy bench/torch/ar_decode_bench.py --config "$out/ar-small.json" --batch "$b" --context 64 \
+    --new 192 --device cpu --threads "$threads" --json
+done
+# 4. Tokenizer encode + decode of a 17-frame 64x64 clip: the committed cv4x4x4-tiny and the
 #    Cosmos-shaped cv8x8x8-tiny.
 for tok in cv4x4x4-tiny cv8x8x8-tiny; do
   src=(--preset "$tok")
@@ -115,6 +125,9 @@ if wd:
     w_eval = 1 / r["sample_evals_per_second"] if r.get("sample_evals_per_second") else None
     t_eval = 1 / td["sample_evals_per_s"] if td and td.get("sample_evals_per_s") else None
     row("DiT sampling (s per evaluation)", w_eval, t_eval)
+for b in (1, 4):
+    w, t = load(f"wfm-ar-b{b}"), load(f"torch-ar-b{b}")
+    row(f"AR decode batch {b} (ms/token)", w and w["result"]["ms_per_token"], t and t["ms_per_token"])
 for tok in ("cv4x4x4-tiny", "cv8x8x8-tiny"):
     w, t = load("wfm-" + tok), load("torch-" + tok)
     wr = w and w["result"]

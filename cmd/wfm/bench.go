@@ -100,6 +100,7 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 	f.IntVar(&steps, "steps", steps, "timed steps")
 	f.IntVar(&warmup, "warmup", warmup, "untimed steps after compilation")
 	f.BoolVar(&ceiling, "ceiling", ceiling, "also time a bare matmul of the step's MLP shape, the backend's ceiling")
+	cmd.AddCommand(benchAutoregressiveCmd())
 	cmd.AddCommand(benchDiffusionCmd())
 	cmd.AddCommand(benchOpsCmd())
 	cmd.AddCommand(benchTokenizerCmd())
