@@ -73,18 +73,20 @@ func TestBrowserPage(t *testing.T) {
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelTimeout()
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/")); err != nil {
-		t.Fatalf("open %s in %s: %v", base, browser, err)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s: %v", browser, err)
 	}
-	// An uncaught exception or an error the page logs fails the test. The browser's own network
-	// log is only shown: the refused requests (401 before the key, 422 for the blocked prompt)
-	// are expected, and what the page makes of them is checked below.
+	// An uncaught exception or an error the page logs (a Content-Security-Policy violation
+	// among them) fails the test. The browser's own network log is only shown: the refused
+	// requests (401 before the key, 422 for the blocked prompt) are expected, and what the page
+	// makes of them is checked below. The subscription starts before the page loads.
 	var mu sync.Mutex
 	var pageErrors []string
 	var listening sync.WaitGroup
 	consoleCtx, stopConsole := context.WithCancel(ctx)
+	messages := chromedp.Console(consoleCtx)
 	listening.Go(func() {
-		for m, err := range chromedp.Console(consoleCtx) {
+		for m, err := range messages {
 			if err != nil {
 				return
 			}
@@ -107,6 +109,9 @@ func TestBrowserPage(t *testing.T) {
 			t.Errorf("page console: %s", e)
 		}
 	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/")); err != nil {
+		t.Fatalf("open %s in %s: %v", base, browser, err)
+	}
 
 	// Without the key the API refuses the page; the page says so in the models line.
 	waitJS(t, ctx, `document.getElementById('model-info').textContent.includes('models:')`, "the models line to report the refused request")
@@ -304,7 +309,7 @@ func startTestServer(t *testing.T, token string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewServer(withPagePolicy(srv.Handler()))
 	t.Cleanup(func() {
 		ts.Close()
 		if err := srv.Close(); err != nil {
@@ -312,6 +317,22 @@ func startTestServer(t *testing.T, token string) string {
 		}
 	})
 	return ts.URL
+}
+
+// pagePolicy is the Content-Security-Policy the page keeps to: its own scripts, styles and API
+// only, media from blob: URLs (the videos it fetches with the key), no inline code.
+const pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' blob:; " +
+	"img-src 'self' blob: data:; media-src 'self' blob:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// withPagePolicy sends pagePolicy with every response that has no policy of its own, so that
+// the test fails (a console error) when the page breaks it.
+func withPagePolicy(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if w.Header().Get("Content-Security-Policy") == "" {
+			w.Header().Set("Content-Security-Policy", pagePolicy)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func writeTestPNG(t *testing.T, path string, w, h int) {
