@@ -193,8 +193,8 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
-// loopbackAddr reports whether addr (HOST:PORT) listens on loopback only.
-func loopbackAddr(addr string) bool {
+// IsLoopback reports whether addr (HOST:PORT) is on loopback only (localhost, 127.0.0.0/8, ::1).
+func IsLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false

@@ -127,7 +127,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
 	}
-	if len(cfg.APIKeys) == 0 && !cfg.AllowRemoteWithoutKeys && !loopbackAddr(cfg.Addr) {
+	if len(cfg.APIKeys) == 0 && !cfg.AllowRemoteWithoutKeys && !IsLoopback(cfg.Addr) {
 		return nil, fmt.Errorf("serve: address %s is not loopback and no API keys are set: give API keys, listen on 127.0.0.1, or allow remote access without keys explicitly", cfg.Addr)
 	}
 	if len(cfg.Models) == 0 {

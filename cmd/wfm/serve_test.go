@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/wfm-platform/wfm/internal/dirlock"
+)
+
+// TestServeCommand: wfm serve loads the committed model, says where it listens and that it is
+// loopback-only without keys, answers /v1/models, and exits 0 when interrupted, releasing the
+// data folder for the next server. (One run per process: cobra keeps the first context.)
+func TestServeCommand(t *testing.T) {
+	data := t.TempDir()
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--models", "../../diffusion/pretrained/tiny-v2w", "--data", data}
+	{
+		round := 0
+		ctx, cancel := context.WithCancel(context.Background())
+		var stdout, stderr lockedBuffer
+		code := make(chan int, 1)
+		resetServeFlags()
+		go func() { code <- run(ctx, args, &stdout, &stderr) }()
+		var base string
+		for deadline := time.Now().Add(30 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: no address printed: %s %s", round, stdout.String(), stderr.String())
+			}
+			if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(stdout.String()); m != nil {
+				base = m[1]
+			}
+		}
+		if !strings.Contains(stdout.String(), "loopback only") {
+			t.Errorf("no word about loopback without keys: %s", stdout.String())
+		}
+		resp, err := http.Get(base + "/v1/models")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var models struct{ Data []struct{ Name string } }
+		json.NewDecoder(resp.Body).Decode(&models)
+		resp.Body.Close()
+		if len(models.Data) != 1 || models.Data[0].Name != "tiny-v2w" {
+			t.Fatalf("models: %+v", models)
+		}
+		cancel()
+		select {
+		case c := <-code:
+			if c != exitOK {
+				t.Fatalf("round %d: exit %d: %s", round, c, stderr.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("wfm serve did not stop when interrupted")
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "jobs.db")); err != nil {
+		t.Fatal(err)
+	}
+	// The data folder's lock was released: another server may take it.
+	if err := dirlock.Probe(data, dirlock.FileName); err != nil {
+		t.Fatalf("the data folder is still locked: %v", err)
+	}
+}
+
+// TestServeUsage: refusals before any model loads are usage errors (exit 2).
+func TestServeUsage(t *testing.T) {
+	keys := filepath.Join(t.TempDir(), "keys")
+	os.WriteFile(keys, []byte("alice short\n"), 0o600)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	model := "../../diffusion/pretrained/tiny-v2w"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--data", t.TempDir()}, "--models and --data"},
+		{[]string{"serve", "--models", model, "--data", t.TempDir(), "--addr", "0.0.0.0:0"}, "no --api-keys"},
+		{[]string{"serve", "--models", model, "--data", t.TempDir(), "--api-keys", keys}, "shorter than 16"},
+		{[]string{"serve", "--models", model, "--data", t.TempDir(), "--addr", "nowhere"}, "HOST:PORT"},
+		{[]string{"serve", "--models", model, "--data", t.TempDir(), "--workers", "0"}, "--workers"},
+	} {
+		var stdout, stderr lockedBuffer
+		resetServeFlags()
+		if code := run(context.Background(), c.args, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 naming %q", c.args[1:], code, stderr.String(), c.want)
+		}
+	}
+}
+
+// resetServeFlags sets wfm serve's flags back to their defaults (cobra keeps values between
+// runs in one process).
+func resetServeFlags() {
+	cmd, _, _ := rootCmd.Find([]string{"serve"})
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		_ = f.Value.Set(f.DefValue)
+		f.Changed = false
+	})
+}
