@@ -490,9 +490,11 @@ func windowTensors(ctx context.Context, c *TokenCache, from, to int, st Stage, t
 
 // heldOutEval scores the held-out windows set (the layout of windowTensors) in one batch: the
 // mean next-token loss and the accuracy of the argmax over the tokens after condTokens, on a copy
-// of the weights (the moving averages when ema).
+// of the weights (the moving averages when ema), with the copy-last-frame baseline's accuracy
+// (copyAccuracy) beside them.
 func heldOutEval(b compute.Backend, m *Model, grid Grid, condTokens int, set []*tensors.Tensor, ema bool) train.EvalFn {
 	first := max(condTokens, 1)
+	copyAcc := copyAccuracy(set[0], condTokens, grid.H*grid.W)
 	return func(ctx context.Context, store *model.Store, step int) (map[string]float64, error) {
 		eval, err := train.ExportStore(store, ema)
 		if err != nil {
@@ -528,8 +530,29 @@ func heldOutEval(b compute.Backend, m *Model, grid Grid, condTokens int, set []*
 		for _, o := range outs {
 			_ = o.FinalizeAll()
 		}
-		return map[string]float64{"val_loss": float64(loss), "val_accuracy": float64(acc)}, nil
+		return map[string]float64{"val_loss": float64(loss), "val_accuracy": float64(acc), "val_copy_accuracy": copyAcc}, nil
 	}
+}
+
+// copyAccuracy is the accuracy of the baseline that predicts each token of a frame after the
+// condition as the token at the same place in the last condition frame, over the targets
+// heldOutEval scores (the ids [N, L] of windows of frames of fr tokens, condTokens given): what
+// a model must beat to have learnt motion rather than a still picture.
+func copyAccuracy(ids *tensors.Tensor, condTokens, fr int) float64 {
+	flat := tensors.MustCopyFlatData[int32](ids)
+	l := ids.Shape().Dim(1)
+	last := max(condTokens, 1) - 1 // the last given token's frame is the copy source
+	src := last / fr * fr
+	hit, n := 0, 0
+	for row := 0; row < len(flat); row += l {
+		for p := max(condTokens, 1); p < l; p++ {
+			if flat[row+p] == flat[row+src+p%fr] {
+				hit++
+			}
+			n++
+		}
+	}
+	return float64(hit) / float64(n)
 }
 
 // commonFPS is the most frequent frame rate of the clips.

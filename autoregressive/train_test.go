@@ -96,8 +96,24 @@ func TestTrainResume(t *testing.T) {
 	if err != nil || len(history) == 0 {
 		t.Fatal(err)
 	}
-	if ev := history[len(history)-1].Eval; ev["val_loss"] <= 0 || ev["val_accuracy"] < 0 || ev["val_accuracy"] > 1 {
+	ev := history[len(history)-1].Eval
+	if ev["val_loss"] <= 0 || ev["val_accuracy"] < 0 || ev["val_accuracy"] > 1 {
 		t.Errorf("held-out metrics %v", ev)
+	}
+	// The copy baseline, counted here from the cache: the held-out clip's frames 1 and 2 against
+	// its frame 0.
+	cache, err := autoregressive.LoadTokenCache(filepath.Join(dir, "whole", autoregressive.TokenCacheFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, fr, hits := cache.Clip(2), cache.Height*cache.Width, 0
+	for p := fr; p < 3*fr; p++ {
+		if held[p] == held[p%fr] {
+			hits++
+		}
+	}
+	if want := float64(hits) / float64(2*fr); float64(ev["val_copy_accuracy"]) != want {
+		t.Errorf("val_copy_accuracy %v, want %v", ev["val_copy_accuracy"], want)
 	}
 	parts := filepath.Join(dir, "parts")
 	for _, tc := range []struct {
