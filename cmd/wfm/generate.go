@@ -18,6 +18,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/wfm-platform/wfm/autoregressive"
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
 	"github.com/wfm-platform/wfm/prompt"
@@ -221,13 +222,26 @@ T5 folder overrides it, and must be the same encoder.
 Guardrails run by default: the pre-guard checks the prompt as written and as upsampled
 (blocklist rules, see 'wfm guard prompt'), the post-guard pixelates faces in the generated video
 before it is written (see 'wfm guard video'). A block, or a guard that fails, writes nothing and
-exits with status 3. --no-guardrails skips them (with a warning).`,
+exits with status 3. --no-guardrails skips them (with a warning).
+
+With --model autoregressive it continues --input with the autoregressive model (--weights: a
+model folder of 'wfm train autoregressive' or 'wfm train medusa'): the first --cond-frames frames
+(1 or 9) are encoded with the DV tokenizer the model records, the remaining latent frames'
+tokens are decoded with the KV cache (greedy, or sampled with --temperature, --top-k, --top-p,
+seeded by --seed) and the DV decoder makes the video; --frames and --res default to the
+model's training window and size. --medusa decodes with the model's Medusa heads (the same
+tokens in fewer decoder calls); --batch N makes N videos at once (seeds --seed, --seed+1, ...).
+The tokens/s and frames/s are printed. The guardrails are the same.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
 			ctx, stderr := cmd.Context(), cmd.ErrOrStderr()
+			if modelName == autoregressive.ModelKind {
+				return runGenerateAR(cmd, generateARArgs{weights: weights, tok: tok, prompt: promptText, input: input, res: res, out: out,
+					condFrames: condFrames, frames: frames, fps: fps, seed: seed, noGuard: noGuard, ema: ema, noProgress: noProgress})
+			}
 			if modelName != "diffusion" {
-				return usagef("generate: --model %q is not available (known: diffusion)", modelName)
+				return usagef("generate: --model %q is not available (known: diffusion, autoregressive)", modelName)
 			}
 			if weights == "" || out == "" {
 				return usagef("generate: --weights and --out are required")
@@ -302,7 +316,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&modelName, "model", "diffusion", "world model: diffusion")
+	f.StringVar(&modelName, "model", "diffusion", "world model: diffusion or autoregressive")
 	f.StringVar(&weights, "weights", "", "model weights (wfm train diffusion: run folder, checkpoint or model.safetensors)")
 	f.StringVar(&tok, "tokenizer", "", "tokenizer weights, or preset:NAME (default: the one the model was trained with)")
 	f.StringVar(&textSpec, "text-encoder", "", "text encoder: builtin, hash or a Hugging Face T5 folder (default: the one the model was trained with)")
@@ -325,6 +339,7 @@ exits with status 3. --no-guardrails skips them (with a warning).`,
 	f.BoolVar(&noGuard, "no-guardrails", false, "skip the prompt pre-guard and the face-blurring post-guard")
 	f.BoolVar(&ema, "ema", false, "use the EMA weights of a training checkpoint")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
+	addGenerateARFlags(f)
 	rootCmd.AddCommand(cmd)
 }
 
