@@ -48,30 +48,30 @@ type generateARArgs struct {
 
 // generateARResult is what wfm generate --model autoregressive prints.
 type generateARResult struct {
-	Model            string              `json:"model"`
-	Weights          string              `json:"weights"`
-	Tokenizer        string              `json:"tokenizer"`
-	Prompt           string              `json:"prompt"`
-	Out              []string            `json:"out"`
-	Seeds            []uint64            `json:"seeds"`
-	Frames           int                 `json:"frames"`
-	Width            int                 `json:"width"`
-	Height           int                 `json:"height"`
-	FPS              float64             `json:"fps"`
-	CondFrames       int                 `json:"cond_frames"`
-	Grid             autoregressive.Grid `json:"grid"`
-	NewTokens        int                 `json:"new_tokens"` // per video
+	Model            string                  `json:"model"`
+	Weights          string                  `json:"weights"`
+	Tokenizer        string                  `json:"tokenizer"`
+	Prompt           string                  `json:"prompt"`
+	Out              []string                `json:"out"`
+	Seeds            []uint64                `json:"seeds"`
+	Frames           int                     `json:"frames"`
+	Width            int                     `json:"width"`
+	Height           int                     `json:"height"`
+	FPS              float64                 `json:"fps"`
+	CondFrames       int                     `json:"cond_frames"`
+	Grid             autoregressive.Grid     `json:"grid"`
+	NewTokens        int                     `json:"new_tokens"` // per video
 	Sampling         autoregressive.Sampling `json:"sampling"`
-	Medusa           bool                `json:"medusa"`
-	Calls            int                 `json:"calls"`
-	AcceptanceLength float64             `json:"acceptance_length"`
-	DecodeSeconds    float64             `json:"decode_seconds"`
-	TokensPerSecond  float64             `json:"tokens_per_second"`
-	FramesPerSecond  float64             `json:"frames_per_second"`
-	GuardrailsRun    bool                `json:"guardrails_run"`
-	Guardrails       []guardrail.Verdict `json:"guardrails,omitempty"`
-	Seconds          float64             `json:"seconds"` // the whole command
-	PeakRSSBytes     int64               `json:"peak_rss_bytes"`
+	Medusa           bool                    `json:"medusa"`
+	Calls            int                     `json:"calls"`
+	AcceptanceLength float64                 `json:"acceptance_length"`
+	DecodeSeconds    float64                 `json:"decode_seconds"`
+	TokensPerSecond  float64                 `json:"tokens_per_second"`
+	FramesPerSecond  float64                 `json:"frames_per_second"`
+	GuardrailsRun    bool                    `json:"guardrails_run"`
+	Guardrails       []guardrail.Verdict     `json:"guardrails,omitempty"`
+	Seconds          float64                 `json:"seconds"` // the whole command
+	PeakRSSBytes     int64                   `json:"peak_rss_bytes"`
 }
 
 func (r generateARResult) writeText(w io.Writer) error {
