@@ -376,22 +376,18 @@ func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := s.videoPath(id, "."+format)
-	switch format {
-	case "mp4":
-		if _, err := os.Stat(path); err != nil {
-			writeError(w, http.StatusNotImplemented, "no_mp4", "this server has no ffmpeg to write MP4: ask ?format=y4m or ?format=gif")
-			return
+	if format == "mp4" && !s.ffmpeg {
+		writeError(w, http.StatusNotImplemented, "no_mp4", "this server has no ffmpeg to write MP4: ask ?format=y4m or ?format=gif")
+		return
+	}
+	if _, err := os.Stat(path); err != nil && format != "y4m" { // encoded on first request, from the Y4M
+		clip, err := video.Read(r.Context(), s.videoPath(id, ".y4m"), video.Options{})
+		if err == nil {
+			err = video.Write(r.Context(), path, clip, video.Options{PadOdd: true})
 		}
-	case "gif":
-		if _, err := os.Stat(path); err != nil { // made on first request, from the Y4M
-			clip, err := video.Read(r.Context(), s.videoPath(id, ".y4m"), video.Options{})
-			if err == nil {
-				err = video.Write(r.Context(), path, clip, video.Options{})
-			}
-			if err != nil {
-				writeErr(w, err)
-				return
-			}
+		if err != nil {
+			writeErr(w, err)
+			return
 		}
 	}
 	f, err := os.Open(path)

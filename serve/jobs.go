@@ -216,7 +216,9 @@ func (s *Server) run(m *model, g Generator, aj *activeJob) {
 	}
 }
 
-// generate reads the job's condition upload, runs the model and writes the video files. It
+// generate reads the job's condition upload, runs the model and writes the video as Y4M (the
+// MP4 and GIF are encoded from it on their first request, off the worker: an ffmpeg run takes
+// longer than a tiny model's whole generation). It
 // runs without the server's mutex; progress goes to aj under it.
 func (s *Server) generate(ctx context.Context, m *model, g Generator, v *Video, aj *activeJob) (worldgen.Report, error) {
 	j := Job{Params: v.Params}
@@ -255,11 +257,6 @@ func (s *Server) generate(ctx context.Context, m *model, g Generator, v *Video, 
 	}
 	if err := video.Write(ctx, s.videoPath(v.ID, ".y4m"), clip, video.Options{}); err != nil {
 		return rep, err
-	}
-	if s.ffmpeg {
-		if err := video.Write(ctx, s.videoPath(v.ID, ".mp4"), clip, video.Options{PadOdd: true}); err != nil {
-			return rep, err
-		}
 	}
 	return rep, nil
 }
