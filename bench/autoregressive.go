@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -39,8 +41,8 @@ type ARResult struct {
 	Shape      ARShape               `json:"shape"` // with the grid used
 	Warmup     int                   `json:"warmup"`
 	ARTimes
-	// Medusa is the speculative decoding of the same tokens' count with Medusa heads, when
-	// asked for; nil otherwise.
+	// Medusa compares plain and Medusa decoding of the same tokens, when asked for; nil
+	// otherwise.
 	Medusa *ARMedusaResult `json:"medusa,omitempty"`
 }
 
@@ -63,18 +65,28 @@ type ARTimes struct {
 	Checksum int64 `json:"checksum"`
 }
 
-// ARMedusaResult is the Medusa part of [ARResult].
+// ARMedusaResult is the Medusa part of [ARResult]: plain and Medusa decoding of the same
+// tokens by autoregressive.Continue on one decoder, side by side. Its seconds span the whole
+// loop, prefill included (Continuation.Seconds), after an untimed run of each (compilation of
+// every call shape).
 type ARMedusaResult struct {
-	Heads                 int     `json:"heads"`
-	CompileSeconds        float64 `json:"compile_seconds"`
-	DecodeSeconds         float64 `json:"decode_seconds"`
-	DecodeTokensPerSecond float64 `json:"decode_tokens_per_second"`
-	// Steps is the number of verifying forward passes; MeanAcceptance is New/Steps, the tokens
-	// each pass produced (1 is plain decoding's rate; untrained heads stay near 1).
-	Steps          int     `json:"steps"`
+	Heads          int     `json:"heads"`
+	CompileSeconds float64 `json:"compile_seconds"`
+	// PlainSeconds and PlainTokensPerSecond are plain decoding's (the heads off).
+	PlainSeconds         float64 `json:"plain_seconds"`
+	PlainTokensPerSecond float64 `json:"plain_tokens_per_second"`
+	// Seconds and TokensPerSecond are Medusa decoding's.
+	Seconds         float64 `json:"seconds"`
+	TokensPerSecond float64 `json:"tokens_per_second"`
+	// Calls is the number of decoder calls of the Medusa run, the prefill included;
+	// MeanAcceptance is New/Calls, the tokens each call gave a sequence (plain decoding: 1; on
+	// random weights it measures how often the greedy output repeats, not the heads). Guessed
+	// and Accepted count the verified and accepted guesses per sequence.
+	Calls          int     `json:"calls"`
 	MeanAcceptance float64 `json:"mean_acceptance"`
-	// Speedup is DecodeTokensPerSecond over the plain decode's.
-	Speedup float64 `json:"speedup"`
+	Guessed        int     `json:"guessed"`
+	Accepted       int     `json:"accepted"`
+	Speedup        float64 `json:"speedup"` // TokensPerSecond / PlainTokensPerSecond
 	// SameTokens reports whether the Medusa output equals the plain greedy output token for
 	// token (it must).
 	SameTokens bool `json:"same_tokens"`
@@ -103,10 +115,11 @@ func ARGrid(c autoregressive.Config, tokens int) (autoregressive.Grid, error) {
 // warmup ≥ 1 steps); then the prefill and the New steps are timed. Medusa heads in c are
 // ignored for the plain decode.
 //
-// With medusa > 0 it then decodes the same tokens with that many Medusa heads (random base,
-// zero-initialized heads: untrained, so few speculative tokens are accepted) and reports the
-// speed, the mean acceptance length, and whether the output equals the plain greedy output.
-// ctx cancels between steps.
+// With medusa > 0 it then decodes the same tokens with autoregressive.Continue, plain and with
+// that many Medusa heads (the random base, zero-initialized heads: each guesses the base's
+// next token again, right only where the random model's greedy output repeats a token, as it
+// often does), and reports both speeds, the mean acceptance length, and whether the Medusa
+// output equals the plain greedy output. ctx cancels between steps.
 func Autoregressive(ctx context.Context, b compute.Backend, c autoregressive.Config, shape ARShape, warmup, medusa int) (ARResult, error) {
 	c.MedusaHeads = 0
 	if err := c.Validate(); err != nil {
@@ -121,8 +134,8 @@ func Autoregressive(ctx context.Context, b compute.Backend, c autoregressive.Con
 		return ARResult{}, &ArgumentError{"new", fmt.Sprintf("must be > 0, got %d", shape.New)}
 	case warmup < 1:
 		return ARResult{}, &ArgumentError{"warmup", fmt.Sprintf("must be >= 1 (the first step compiles), got %d", warmup)}
-	case medusa != 0:
-		return ARResult{}, &ArgumentError{"medusa", "Medusa decoding is not in package autoregressive yet"}
+	case medusa < 0:
+		return ARResult{}, &ArgumentError{"medusa", fmt.Sprintf("must be >= 0, got %d", medusa)}
 	case shape.TextLen < 0:
 		return ARResult{}, &ArgumentError{"text-len", fmt.Sprintf("must be >= 0, got %d", shape.TextLen)}
 	}
@@ -149,7 +162,8 @@ func Autoregressive(ctx context.Context, b compute.Backend, c autoregressive.Con
 	if err != nil {
 		return ARResult{}, err
 	}
-	defer dec.Close()
+	closeDec := sync.OnceFunc(dec.Close)
+	defer closeDec()
 
 	rng := rand.New(rand.NewPCG(dataSeed, 11))
 	prompt := make([][]int32, shape.Batch)
@@ -159,8 +173,9 @@ func Autoregressive(ctx context.Context, b compute.Backend, c autoregressive.Con
 			prompt[i][j] = int32(rng.IntN(c.VocabSize))
 		}
 	}
+	var text []float32
 	if c.CrossAttn {
-		text := normals(rng, shape.Batch*shape.TextLen*c.TextDim)
+		text = normals(rng, shape.Batch*shape.TextLen*c.TextDim)
 		if err := dec.SetText(text, shape.TextLen, nil); err != nil {
 			return ARResult{}, err
 		}
@@ -193,6 +208,14 @@ func Autoregressive(ctx context.Context, b compute.Backend, c autoregressive.Con
 	for _, row := range tokens {
 		for _, t := range row {
 			res.Checksum += int64(t)
+		}
+	}
+	if medusa > 0 {
+		// The plain decoder's caches and graphs are no longer needed.
+		closeDec()
+		c.MedusaHeads = medusa
+		if res.Medusa, err = timeMedusa(ctx, b, store, c, shape, prompt, text); err != nil {
+			return ARResult{}, err
 		}
 	}
 	return res, nil
@@ -237,4 +260,63 @@ func greedyDecode(ctx context.Context, dec *autoregressive.Decoder, prompt [][]i
 		}
 	}
 	return out, nil
+}
+
+// timeMedusa decodes shape.New tokens after prompt with the Medusa heads of c (created in store
+// beside the base, zero-initialized) and without them, greedily, by autoregressive.Continue on
+// one decoder: each first untimed (compiling every call shape), then timed.
+func timeMedusa(ctx context.Context, b compute.Backend, store *model.Store, c autoregressive.Config, shape ARShape,
+	prompt [][]int32, text []float32) (*ARMedusaResult, error) {
+	m, err := autoregressive.New(c)
+	if err != nil {
+		return nil, err
+	}
+	dec, err := autoregressive.NewDecoder(b, store, m, shape.Batch, shape.Grid)
+	if err != nil {
+		return nil, err
+	}
+	defer dec.Close()
+	if text != nil {
+		if err := dec.SetText(text, shape.TextLen, nil); err != nil {
+			return nil, err
+		}
+	}
+	run := func(medusa bool) (*autoregressive.Continuation, error) {
+		samplers := make([]*autoregressive.Sampler, shape.Batch)
+		for i := range samplers {
+			samplers[i] = autoregressive.NewSampler(autoregressive.Sampling{}, uint64(i))
+		}
+		dec.UseMedusa(medusa)
+		cont, err := autoregressive.Continue(ctx, dec, prompt, shape.Context+shape.New, samplers,
+			autoregressive.ContinueOptions{Medusa: medusa})
+		if err != nil {
+			return nil, fmt.Errorf("bench: autoregressive: medusa %v: %w", medusa, err)
+		}
+		return cont, nil
+	}
+	r := &ARMedusaResult{Heads: c.MedusaHeads}
+	start := time.Now()
+	for _, medusa := range []bool{false, true} {
+		if _, err := run(medusa); err != nil {
+			return nil, err
+		}
+	}
+	r.CompileSeconds = time.Since(start).Seconds()
+	plain, err := run(false)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := run(true)
+	if err != nil {
+		return nil, err
+	}
+	r.PlainSeconds, r.PlainTokensPerSecond = plain.Seconds, plain.TokensPerSecond()
+	r.Seconds, r.TokensPerSecond = spec.Seconds, spec.TokensPerSecond()
+	r.Calls, r.MeanAcceptance, r.Guessed, r.Accepted = spec.Calls, spec.AcceptanceLength(), spec.Guessed, spec.Accepted
+	r.Speedup = r.TokensPerSecond / r.PlainTokensPerSecond
+	r.SameTokens = true
+	for i := range plain.IDs {
+		r.SameTokens = r.SameTokens && slices.Equal(plain.IDs[i], spec.IDs[i])
+	}
+	return r, nil
 }

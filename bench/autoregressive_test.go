@@ -47,12 +47,7 @@ func TestAutoregressive(t *testing.T) {
 	if want := 10 / res.PrefillSeconds; math.Abs(res.PrefillTokensPerSecond-want) > 1e-9*want {
 		t.Errorf("prefill tokens/s %g, want %g", res.PrefillTokensPerSecond, want)
 	}
-	again, err := Autoregressive(context.Background(), b, c, ARShape{Batch: 2, Context: 5, New: 7, Grid: autoregressive.Grid{T: 2, H: 3, W: 2}}, 1, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The grid moves the RoPE coordinates, so only the length of the output is comparable;
-	// the default grid again must give the same tokens.
+	// The same seed gives the same greedy tokens; an explicit grid is used as given.
 	same, err := Autoregressive(context.Background(), b, c, shape, 2, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -60,8 +55,13 @@ func TestAutoregressive(t *testing.T) {
 	if same.Checksum != res.Checksum {
 		t.Errorf("greedy output of the same seed differs: checksum %d then %d", res.Checksum, same.Checksum)
 	}
-	if again.Shape.Grid.Tokens() != 12 {
-		t.Errorf("explicit grid %+v not used", again.Shape.Grid)
+	grid := autoregressive.Grid{T: 2, H: 3, W: 2}
+	other, err := Autoregressive(context.Background(), b, c, ARShape{Batch: 2, Context: 5, New: 7, Grid: grid}, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Shape.Grid != grid {
+		t.Errorf("grid %+v, want the given %+v", other.Shape.Grid, grid)
 	}
 }
 
@@ -78,6 +78,40 @@ func TestAutoregressiveCrossAttention(t *testing.T) {
 	}
 }
 
+// With Medusa heads the benchmark decodes the same tokens plain and speculatively: the same
+// output, consistent counts.
+func TestAutoregressiveMedusa(t *testing.T) {
+	c := tinyAR(t)
+	const heads, batch, ctxLen, newTokens = 3, 2, 4, 20
+	res, err := Autoregressive(context.Background(), newGoBackend(t), c, ARShape{Batch: batch, Context: ctxLen, New: newTokens}, 1, heads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Medusa
+	if m == nil {
+		t.Fatal("no Medusa result")
+	}
+	if !m.SameTokens {
+		t.Error("greedy Medusa output differs from plain greedy output")
+	}
+	if m.Heads != heads || m.Calls < 1 || m.Calls > newTokens || m.Accepted > m.Guessed || m.Guessed > heads*newTokens {
+		t.Errorf("counts %+v", m)
+	}
+	if want := float64(newTokens) / float64(m.Calls); m.MeanAcceptance != want {
+		t.Errorf("mean acceptance %g, want new/calls = %g", m.MeanAcceptance, want)
+	}
+	// Every call but the prefill gives 1 + its accepted guesses.
+	if m.Calls-1+m.Accepted != newTokens-1 {
+		t.Errorf("%d calls with %d accepted guesses do not make %d tokens", m.Calls, m.Accepted, newTokens)
+	}
+	if want := m.TokensPerSecond / m.PlainTokensPerSecond; !(m.Speedup > 0) || math.Abs(m.Speedup-want) > 1e-9*want {
+		t.Errorf("speedup %g, want %g", m.Speedup, want)
+	}
+	if res.Config.MedusaHeads != 0 || res.Params != c.NumParams() {
+		t.Errorf("the plain decode's config %+v", res.Config)
+	}
+}
+
 func TestAutoregressiveRejectsBadArguments(t *testing.T) {
 	c := tinyAR(t)
 	ok := ARShape{Batch: 1, Context: 2, New: 2}
@@ -90,6 +124,7 @@ func TestAutoregressiveRejectsBadArguments(t *testing.T) {
 		"new":            {ARShape{Batch: 1, Context: 2}, 1, 0},
 		"warmup":         {ok, 0, 0},
 		"text length":    {ARShape{Batch: 1, Context: 2, New: 2, TextLen: -1}, 1, 0},
+		"medusa":         {ok, 1, -1},
 		"over max grid":  {ARShape{Batch: 1, Context: 60, New: 5}, 1, 0},
 		"grid too small": {ARShape{Batch: 1, Context: 4, New: 5, Grid: autoregressive.Grid{T: 1, H: 2, W: 4}}, 1, 0},
 		"grid too large": {ARShape{Batch: 1, Context: 4, New: 5, Grid: autoregressive.Grid{T: 1, H: 8, W: 4}}, 1, 0},

@@ -35,9 +35,10 @@ func (o benchAROutput) writeText(w io.Writer) error {
 	p("decode       %.1f tokens/s, %.2f ms/token (median step %.2f ms), greedy, KV cache\n",
 		r.DecodeTokensPerSecond, r.MsPerToken, r.MedianMsPerStep)
 	if m := r.Medusa; m != nil {
-		p("medusa       %d heads: %.1f tokens/s (%.2fx plain), mean acceptance %.2f tokens per pass, same tokens %v\n",
-			m.Heads, m.DecodeTokensPerSecond, m.Speedup, m.MeanAcceptance, m.SameTokens)
-		p("             (random weights, untrained heads: acceptance stays near 1, so this is Medusa's overhead, not its speedup)\n")
+		p("medusa       %d heads: %.1f tokens/s against %.1f plain (%.2fx; both with their prefill), mean acceptance %.2f tokens per call, same tokens %v\n",
+			m.Heads, m.TokensPerSecond, m.PlainTokensPerSecond, m.Speedup, m.MeanAcceptance, m.SameTokens)
+		p("             random weights: zero-initialized heads guess the base's next token again, right where a random\n")
+		p("             model's greedy output repeats itself; this acceptance says nothing about trained heads\n")
 	}
 	return nil
 }
@@ -58,8 +59,12 @@ prints the prefill time, decode tokens/s (batch x new / decode time) and ms per 
 untimed compile (one prefill and --warmup steps).
 
 The grid (the cache's capacity) is --grid T,H,W, or by default frames of the preset's full
-latent size, as few as hold context + new tokens. --medusa K also decodes with K Medusa heads;
-on random weights the heads are untrained, so the acceptance length stays near 1.
+latent size, as few as hold context + new tokens. --medusa K then decodes the same tokens
+plain and with K Medusa heads (speculative, verified in one call) side by side and prints the
+speedup and the mean acceptance length. On random weights the heads are untrained (zero: each
+guesses the base model's next token again) and a random model's greedy output tends to repeat
+one token, so the acceptance length says nothing about a trained model's; time a trained model's
+heads with wfm generate.
 
 --dump-config writes the model configuration used, the input of
 bench/torch/ar_decode_bench.py, the PyTorch replica of the same decode loop.

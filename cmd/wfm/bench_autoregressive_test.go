@@ -12,7 +12,7 @@ import (
 func TestBenchAutoregressiveJSON(t *testing.T) {
 	cfgOut := filepath.Join(t.TempDir(), "ar.json")
 	code, out, stderr := runCLI(t, "bench", "autoregressive", "--backend", "go", "--preset", "tiny", "--vocab", "96",
-		"--batch", "2", "--context", "4", "--new", "5", "--grid", "2,3,4", "--warmup", "1", "--dump-config", cfgOut, "--json")
+		"--batch", "2", "--context", "4", "--new", "5", "--grid", "2,3,4", "--warmup", "1", "--medusa", "2", "--dump-config", cfgOut, "--json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -22,7 +22,8 @@ func TestBenchAutoregressiveJSON(t *testing.T) {
 	}
 	res := r.Result
 	if r.Backend.Name != "go" || res.Shape.Grid != (autoregressive.Grid{T: 2, H: 3, W: 4}) || res.Shape.Batch != 2 ||
-		res.Config.VocabSize != 96 || !(res.DecodeTokensPerSecond > 0) || !(res.PrefillSeconds > 0) {
+		res.Config.VocabSize != 96 || !(res.DecodeTokensPerSecond > 0) || !(res.PrefillSeconds > 0) ||
+		res.Medusa == nil || res.Medusa.Heads != 2 || !res.Medusa.SameTokens {
 		t.Fatalf("incomplete result: %+v", r)
 	}
 	// The dumped configuration is the one benchmarked (the input of ar_decode_bench.py).
@@ -38,7 +39,7 @@ func TestBenchAutoregressiveJSON(t *testing.T) {
 		t.Errorf("--dump-config wrote %+v, benchmarked %+v", got, res.Config)
 	}
 	for _, bad := range [][]string{{"--grid", "2,4"}, {"--grid", "2,x,4"}, {"--batch", "0"}, {"--preset", "huge"},
-		{"--new", "0"}, {"--preset", "tiny", "--context", "60", "--new", "10"}, {"--preset", "tiny", "--grid", "1,9,4"}} {
+		{"--new", "0"}, {"--medusa", "-1"}, {"--preset", "tiny", "--context", "60", "--new", "10"}, {"--preset", "tiny", "--grid", "1,9,4"}} {
 		if code, _, stderr := runCLI(t, append([]string{"bench", "autoregressive", "--backend", "go"}, bad...)...); code != exitUsage {
 			t.Errorf("bench autoregressive %v: exit %d, want %d (%s)", bad, code, exitUsage, stderr)
 		}
