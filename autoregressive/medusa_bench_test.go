@@ -1,0 +1,76 @@
+package autoregressive_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/wfm-platform/wfm/autoregressive"
+	"github.com/wfm-platform/wfm/internal/testutil"
+)
+
+// TestMedusaSpeedup measures plain KV-cache decoding against Medusa decoding side by side on a
+// trained model folder with Medusa heads (WFM_MEDUSA_MODEL, from wfm train medusa), continuing
+// the first WFM_MEDUSA_BATCH (default 1) clips of the shards WFM_MEDUSA_DATA from one frame,
+// greedily, alternating the two for WFM_MEDUSA_ROUNDS rounds (default 5) after one of warm-up
+// (compilation). It checks the tokens are the same and logs tokens/s, the acceptance length and
+// the speedup (docs/BENCHMARKS.md). Skipped without WFM_MEDUSA_MODEL.
+func TestMedusaSpeedup(t *testing.T) {
+	dir, data := os.Getenv("WFM_MEDUSA_MODEL"), os.Getenv("WFM_MEDUSA_DATA")
+	if dir == "" || data == "" {
+		t.Skip("set WFM_MEDUSA_MODEL (a model folder with Medusa heads) and WFM_MEDUSA_DATA (shards)")
+	}
+	env := func(name string, def int) int {
+		if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+			return v
+		}
+		return def
+	}
+	batch, rounds := env("WFM_MEDUSA_BATCH", 1), env("WFM_MEDUSA_ROUNDS", 5)
+	g, err := autoregressive.Open(testutil.Backend(), dir, autoregressive.Options{NoGuardrails: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	clips := readClips(t, data)
+	if len(clips) < batch*(rounds+1) {
+		t.Fatalf("%d clips for %d rounds of %d", len(clips), rounds+1, batch)
+	}
+	ctx := context.Background()
+	var plainTok, medTok, plainSec, medSec float64
+	var calls, plainCalls, tokens int
+	for round := range rounds + 1 {
+		var videos []autoregressive.Video
+		for i := range batch {
+			videos = append(videos, autoregressive.Video{Input: clips[round*batch+i]})
+		}
+		req := autoregressive.GenerateRequest{Videos: videos, CondFrames: 1}
+		plain, err := g.Generate(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Medusa = true
+		med, err := g.Generate(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range videos {
+			if !slices.Equal(plain.IDs[i], med.IDs[i]) {
+				t.Errorf("round %d video %d: Medusa and plain tokens differ", round, i)
+			}
+		}
+		if round == 0 {
+			continue // compilation
+		}
+		n := float64(plain.NewTokens * batch)
+		plainTok, medTok = plainTok+n, medTok+n
+		plainSec, medSec = plainSec+plain.DecodeSeconds, medSec+med.DecodeSeconds
+		calls, plainCalls, tokens = calls+med.Calls, plainCalls+plain.Calls, tokens+med.NewTokens
+	}
+	c := g.Config()
+	t.Logf("%s, %d Medusa heads, batch %d, %d rounds of %d new tokens per video: plain %.1f tokens/s (%d calls), Medusa %.1f tokens/s (%d calls), acceptance length %.2f, speedup %.2fx",
+		c.Name, c.MedusaHeads, batch, rounds, tokens/rounds, plainTok/plainSec, plainCalls, medTok/medSec, calls, float64(tokens)/float64(calls),
+		(medTok/medSec)/(plainTok/plainSec))
+}
