@@ -413,8 +413,9 @@ func CheckTokenCache(path string, c *TokenCache, tok TokenizerIdentity, src Toke
 
 // CacheOptions configure LoadOrTokenize.
 type CacheOptions struct {
-	// Rebuild replaces a cache made with another tokenizer or other clips; without it such a
-	// cache is a *TokenizerMismatchError (a shared cache is never silently replaced).
+	// Rebuild replaces a cache made with another tokenizer or other clips, or one that does not
+	// read; without it such a cache is a *TokenizerMismatchError or *TokenCacheError (a shared
+	// cache is never silently replaced).
 	Rebuild bool
 	// Progress, when not nil, is called after each clip encoded.
 	Progress func(done int)
@@ -448,7 +449,10 @@ func LoadOrTokenize(ctx context.Context, b compute.Backend, path, tokPath string
 			return nil, err
 		}
 		fmt.Fprintf(log, "rebuilding %s: %v\n", path, err)
-	case !errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, os.ErrNotExist):
+	case opts.Rebuild && errors.As(err, new(*TokenCacheError)):
+		fmt.Fprintf(log, "rebuilding %s: %v\n", path, err)
+	default:
 		return nil, err
 	}
 	if c, err = TokenizeDataset(ctx, codec, tok, src, opts.Progress); err != nil {

@@ -124,6 +124,28 @@ func TestTokenCacheTokenizerMismatch(t *testing.T) {
 	}
 }
 
+// TestTokenCacheRebuildsUnreadable: a damaged cache is an error, replaced when asked.
+func TestTokenCacheRebuildsUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	src := autoregressive.TokenSource{Dir: tokenShards(t, dir, 1), Frames: 17}
+	path := filepath.Join(dir, autoregressive.TokenCacheFile)
+	if err := os.WriteFile(path, []byte("not safetensors"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var ce *autoregressive.TokenCacheError
+	if _, err := autoregressive.LoadOrTokenize(ctx, testutil.Backend(), path, dvTokenizer, src, autoregressive.CacheOptions{}); !errors.As(err, &ce) {
+		t.Fatalf("damaged cache: %v", err)
+	}
+	c, err := autoregressive.LoadOrTokenize(ctx, testutil.Backend(), path, dvTokenizer, src, autoregressive.CacheOptions{Rebuild: true})
+	if err != nil || c.Clips() != 1 {
+		t.Fatalf("rebuild: %v", err)
+	}
+	if _, err := autoregressive.LoadTokenCache(path); err != nil {
+		t.Errorf("rebuilt cache: %v", err)
+	}
+}
+
 // TestOpenDVTokenizerRefusesContinuous: the ids come from a discrete tokenizer only.
 func TestOpenDVTokenizerRefusesContinuous(t *testing.T) {
 	_, _, err := autoregressive.OpenDVTokenizer(testutil.Backend(), "../tokenizer/pretrained/cv8x8x8-tiny.safetensors", 17)

@@ -364,7 +364,7 @@ func Train(ctx context.Context, b compute.Backend, opts TrainOptions) (_ *TrainR
 		if err != nil {
 			return nil, err
 		}
-		runOpts = append(runOpts, train.WithEval(heldOutEval(b, m, grid, stage.CondFrames*grid.H*grid.W, valSet, opts.Loop.EMADecay > 0)))
+		runOpts = append(runOpts, train.WithEval(heldOutEval(b, m, grid, stage.CondFrames*grid.H*grid.W, valSet, opts.BatchSize, opts.Loop.EMADecay > 0)))
 	}
 	// The folder records what its checkpoints were trained on before the first one exists.
 	if err := writeTrainInfo(out, info); err != nil {
@@ -488,13 +488,22 @@ func windowTensors(ctx context.Context, c *TokenCache, from, to int, st Stage, t
 	return append(out, emb, mask), nil
 }
 
-// heldOutEval scores the held-out windows set (the layout of windowTensors) in one batch: the
-// mean next-token loss and the accuracy of the argmax over the tokens after condTokens, on a copy
-// of the weights (the moving averages when ema), with the copy-last-frame baseline's accuracy
-// (copyAccuracy) beside them.
-func heldOutEval(b compute.Backend, m *Model, grid Grid, condTokens int, set []*tensors.Tensor, ema bool) train.EvalFn {
+// heldOutEval scores the held-out windows set (the layout of windowTensors) in batches of at
+// most batch windows: the mean next-token loss and the accuracy of the argmax over the tokens
+// after condTokens, on a copy of the weights (the moving averages when ema), with the
+// copy-last-frame baseline's accuracy (copyAccuracy) beside them.
+func heldOutEval(b compute.Backend, m *Model, grid Grid, condTokens int, set []*tensors.Tensor, batch int, ema bool) train.EvalFn {
 	first := max(condTokens, 1)
 	copyAcc := copyAccuracy(set[0], condTokens, grid.H*grid.W)
+	n := set[0].Shape().Dim(0)
+	var chunks [][]any
+	for start := 0; start < n; start += batch {
+		var args []any
+		for _, t := range set {
+			args = append(args, sliceRows(t, start, min(start+batch, n)))
+		}
+		chunks = append(chunks, args)
+	}
 	return func(ctx context.Context, store *model.Store, step int) (map[string]float64, error) {
 		eval, err := train.ExportStore(store, ema)
 		if err != nil {
@@ -518,20 +527,34 @@ func heldOutEval(b compute.Backend, m *Model, grid Grid, condTokens int, set []*
 			return nil, err
 		}
 		defer exec.Finalize()
-		args := make([]any, len(set))
-		for i, t := range set {
-			args[i] = t
+		var loss, acc float64
+		for _, args := range chunks {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			outs, err := exec.Call(args...)
+			if err != nil {
+				return nil, fmt.Errorf("autoregressive: held-out evaluation at step %d: %w", step, err)
+			}
+			rows := float64(args[0].(*tensors.Tensor).Shape().Dim(0)) / float64(n) // every window has as many targets
+			loss += rows * float64(tensors.ToScalar[float32](outs[0]))
+			acc += rows * float64(tensors.ToScalar[float32](outs[1]))
+			for _, o := range outs {
+				_ = o.FinalizeAll()
+			}
 		}
-		outs, err := exec.Call(args...)
-		if err != nil {
-			return nil, fmt.Errorf("autoregressive: held-out evaluation at step %d: %w", step, err)
-		}
-		loss, acc := tensors.ToScalar[float32](outs[0]), tensors.ToScalar[float32](outs[1])
-		for _, o := range outs {
-			_ = o.FinalizeAll()
-		}
-		return map[string]float64{"val_loss": float64(loss), "val_accuracy": float64(acc), "val_copy_accuracy": copyAcc}, nil
+		return map[string]float64{"val_loss": loss, "val_accuracy": acc, "val_copy_accuracy": copyAcc}, nil
 	}
+}
+
+// sliceRows copies rows [from, to) of t (int32 or float32) along its first axis.
+func sliceRows(t *tensors.Tensor, from, to int) *tensors.Tensor {
+	dims := append([]int{to - from}, t.Shape().Dimensions[1:]...)
+	per := t.Shape().Size() / t.Shape().Dim(0)
+	if t.DType() == dtypes.Int32 {
+		return tensors.FromFlatDataAndDimensions(tensors.MustCopyFlatData[int32](t)[from*per:to*per], dims...)
+	}
+	return tensors.FromFlatDataAndDimensions(tensors.MustCopyFlatData[float32](t)[from*per:to*per], dims...)
 }
 
 // copyAccuracy is the accuracy of the baseline that predicts each token of a frame after the

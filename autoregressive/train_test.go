@@ -5,10 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/wfm-platform/wfm/autoregressive"
 	"github.com/wfm-platform/wfm/diffusion"
@@ -314,4 +319,49 @@ func ExampleTrain() {
 		return
 	}
 	fmt.Println(stage2.Weights, stage2.Config.YaRNScale)
+}
+
+// TestTrainHeldOutBatches: held-out clips scored in several batches give the loss of the
+// exported model over all of them at once (Model.Loss on the same windows).
+func TestTrainHeldOutBatches(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	opts := tinyTrain(t, tokenShards(t, dir, 3), run, 17, 1)
+	opts.BatchSize, opts.ValClips, opts.Loop.EMADecay = 1, 2, 0
+	r, err := autoregressive.Train(context.Background(), testutil.Backend(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	history, err := train.ReadMetrics(r.Run.MetricsPath)
+	if err != nil || len(history) != 1 {
+		t.Fatalf("%d metrics lines: %v", len(history), err)
+	}
+	got := float64(history[0].Eval["val_loss"])
+	cache, err := autoregressive.LoadTokenCache(filepath.Join(run, autoregressive.TokenCacheFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := append(append([]int32(nil), cache.Clip(1)...), cache.Clip(2)...)
+	store, cfg, err := autoregressive.LoadModel(run, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := autoregressive.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, err := model.NewExec(testutil.Backend(), store, func(scope *model.Scope, x *graph.Node) *graph.Node {
+		return m.Loss(scope, x, r.Info.Grid, nil, nil, r.Info.Stage.CondFrames*4)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	outs, err := exec.Call(tensors.FromFlatDataAndDimensions(ids, 2, 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := float64(tensors.ToScalar[float32](outs[0])); math.Abs(got-want) > 1e-4*want {
+		t.Errorf("val_loss %v in two batches, %v in one", got, want)
+	}
 }
