@@ -259,12 +259,13 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	accepted := *v // once queued, v belongs to the worker
 	if err := s.enqueue(m, v); err != nil {
 		writeErr(w, err)
 		return
 	}
 	w.Header().Set("Location", "/v1/videos/"+id)
-	writeJSON(w, http.StatusAccepted, v)
+	writeJSON(w, http.StatusAccepted, &accepted)
 }
 
 // storeUpload sniffs and decodes a condition upload and writes it, atomically, under the job's
