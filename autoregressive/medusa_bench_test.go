@@ -15,7 +15,8 @@ import (
 // trained model folder with Medusa heads (WFM_MEDUSA_MODEL, from wfm train medusa), continuing
 // the first WFM_MEDUSA_BATCH (default 1) clips of the shards WFM_MEDUSA_DATA from one frame,
 // greedily, alternating the two for WFM_MEDUSA_ROUNDS rounds (default 5) after one of warm-up
-// (compilation). It checks the tokens are the same and logs tokens/s, the acceptance length and
+// (compilation); WFM_MEDUSA_TOKENIZER names the tokenizer when the recorded path is relative
+// to another folder. It checks the tokens are the same and logs tokens/s, the acceptance length and
 // the speedup (docs/BENCHMARKS.md). Skipped without WFM_MEDUSA_MODEL.
 func TestMedusaSpeedup(t *testing.T) {
 	dir, data := os.Getenv("WFM_MEDUSA_MODEL"), os.Getenv("WFM_MEDUSA_DATA")
@@ -29,7 +30,7 @@ func TestMedusaSpeedup(t *testing.T) {
 		return def
 	}
 	batch, rounds := env("WFM_MEDUSA_BATCH", 1), env("WFM_MEDUSA_ROUNDS", 5)
-	g, err := autoregressive.Open(testutil.Backend(), dir, autoregressive.Options{NoGuardrails: true})
+	g, err := autoregressive.Open(testutil.Backend(), dir, autoregressive.Options{NoGuardrails: true, Tokenizer: os.Getenv("WFM_MEDUSA_TOKENIZER")})
 	if err != nil {
 		t.Fatal(err)
 	}
