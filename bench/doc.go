@@ -10,6 +10,13 @@
 // costs time but adds no FLOPs, as in the usual model-FLOPs utilization accounting (Chowdhery et al.
 // 2022, https://arxiv.org/abs/2204.02311, Appendix B).
 //
+// [Autoregressive] times greedy decoding of the autoregressive world model with its key/value
+// cache (autoregressive.Decoder) on random weights: the prefill of the condition tokens, then
+// one forward pass per new token, in tokens/s and ms per token; with Medusa heads it also
+// times speculative decoding of the same tokens beside plain decoding. bench/torch holds
+// PyTorch replicas of each timed path, tested to have our parameters, for comparisons on the
+// same hardware (bench/cpu-compare.sh, bench/gpu/lease.sh).
+//
 // Timing rules: compilation and variable initialization happen in an untimed first step, then
 // warmup more untimed steps run; each timed step ends when its loss has been copied to the host,
 // so asynchronous backends cannot report work they have not finished.
