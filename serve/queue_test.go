@@ -52,7 +52,16 @@ func TestQueueFullAndCancel(t *testing.T) {
 	if _, r := ts.submit(t, fakeJob("q3")); r.StatusCode != 202 {
 		t.Fatalf("after a cancel the queue has room: %d", r.StatusCode)
 	}
+	stream, err := http.Get(ts.URL + "/v1/videos/" + run.ID + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts.do(t, "DELETE", "/v1/videos/"+run.ID, "", nil, &c)
+	events, err := readEvents(stream.Body)
+	stream.Body.Close()
+	if err != nil || len(events) == 0 || events[len(events)-1].Status != StatusCancelled {
+		t.Fatalf("the event stream of the cancelled running job: %v %+v", err, events)
+	}
 	if got := ts.wait(t, run.ID); got.Status != StatusCancelled || got.Error == nil || got.Error.Code != CodeCancelled {
 		t.Fatalf("cancelled running job: %+v", got)
 	}
