@@ -19,7 +19,7 @@ import (
 
 // TestServeCommand: wfm serve loads the committed model, says where it listens and that it is
 // loopback-only without keys, answers /v1/models, and exits 0 when interrupted, releasing the
-// data folder for the next server. (One run per process: cobra keeps the first context.)
+// data folder for the next server.
 func TestServeCommand(t *testing.T) {
 	data := t.TempDir()
 	args := []string{"serve", "--addr", "127.0.0.1:0", "--models", "../../diffusion/pretrained/tiny-v2w", "--data", data}
@@ -29,6 +29,9 @@ func TestServeCommand(t *testing.T) {
 		var stdout, stderr lockedBuffer
 		code := make(chan int, 1)
 		resetServeFlags()
+		// Cobra gives a subcommand the context of its first execution in the process: this one's.
+		serveCmd, _, _ := rootCmd.Find([]string{"serve"})
+		serveCmd.SetContext(ctx)
 		go func() { code <- run(ctx, args, &stdout, &stderr) }()
 		var base string
 		for deadline := time.Now().Add(30 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
