@@ -244,9 +244,8 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, err)
 		return
 	}
-	owner, _ := r.Context().Value(ownerKey).(string)
 	v := &Video{ID: id, Object: "video", Status: StatusQueued, Model: name, Params: p, Seed: *p.Seed,
-		CreatedAt: now, PromptVerdict: &verdict, Owner: owner}
+		CreatedAt: now, PromptVerdict: &verdict, Owner: owner(r)}
 	if p.TimeoutSeconds > 0 {
 		d := now.Add(time.Duration(p.TimeoutSeconds * float64(time.Second)))
 		v.Deadline = &d
@@ -311,7 +310,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, &RequestError{Field: "after", Reason: "not a job id"})
 		return
 	}
-	list, more, err := s.db.list(after, limit)
+	list, more, err := s.db.list(after, owner(r), limit)
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -335,8 +334,24 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// owner is the name of the request's API key ("" without keys).
+func owner(r *http.Request) string {
+	name, _ := r.Context().Value(ownerKey).(string)
+	return name
+}
+
+// find is lookup for the request's key: with API keys, a key sees only its own jobs (another
+// key's job is "no such job").
+func (s *Server) find(r *http.Request, id string) (*Video, error) {
+	v, err := s.lookup(id)
+	if err == nil && s.auth != nil && v.Owner != owner(r) {
+		return nil, errNotFound
+	}
+	return v, err
+}
+
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
-	v, err := s.lookup(r.PathValue("id"))
+	v, err := s.find(r, r.PathValue("id"))
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -345,6 +360,10 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.find(r, r.PathValue("id")); err != nil {
+		writeErr(w, err)
+		return
+	}
 	v, err := s.cancelJob(r.PathValue("id"))
 	if err != nil {
 		writeErr(w, err)
@@ -358,7 +377,7 @@ var contentTypes = map[string]string{"mp4": "video/mp4", "y4m": "video/x-yuv4mpe
 
 func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	v, err := s.lookup(id)
+	v, err := s.find(r, id)
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -411,8 +430,8 @@ func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
 // now and at each change (status, each denoiser evaluation), until it is finished.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if !ValidID(id) {
-		writeErr(w, errNotFound)
+	if _, err := s.find(r, id); err != nil {
+		writeErr(w, err)
 		return
 	}
 	flusher, ok := w.(http.Flusher)

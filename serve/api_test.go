@@ -22,11 +22,13 @@ import (
 const testToken = "test-token-0123456789abcdef"
 
 // TestAuth: with keys, /v1 and /metrics need a known bearer token (401 otherwise); /healthz and
-// the OpenAPI document do not; events and content also take ?access_token=.
+// the OpenAPI document do not; events and content also take ?access_token=; a key sees only
+// its own jobs (TestAuthListsOwnJobs).
 func TestAuth(t *testing.T) {
 	resetFake()
 	releaseFake()
-	ts := startServer(t, Config{Models: []string{"fake:m"}, APIKeys: []APIKey{{Name: "alice", Token: testToken}}})
+	const bobToken = "bob-token-0123456789abcdef"
+	ts := startServer(t, Config{Models: []string{"fake:m"}, APIKeys: []APIKey{{Name: "alice", Token: testToken}, {Name: "bob", Token: bobToken}}})
 	v, resp := ts.submit(t, fakeJob("x"))
 	if resp.StatusCode != 202 || v.Owner != "alice" {
 		t.Fatalf("with the key: %d owner %q", resp.StatusCode, v.Owner)
@@ -44,6 +46,8 @@ func TestAuth(t *testing.T) {
 		{"/v1/videos/" + v.ID + "?access_token=" + testToken, "", 401},
 		{"/v1/videos/" + v.ID + "/events?access_token=" + testToken, "", 200},
 		{"/v1/videos/" + v.ID + "/content?format=y4m&access_token=" + testToken, "", 200},
+		{"/v1/videos/" + v.ID, "Bearer " + bobToken, 404}, // a key sees its own jobs only
+		{"/v1/videos/" + v.ID + "/content?format=y4m&access_token=" + bobToken, "", 404},
 		{"/healthz", "", 200},
 		{"/v1/openapi.json", "", 200},
 		{"/", "", 200},
@@ -60,6 +64,28 @@ func TestAuth(t *testing.T) {
 		if r.StatusCode != c.want {
 			t.Errorf("GET %s (%q): %d, want %d", c.path, c.auth, r.StatusCode, c.want)
 		}
+	}
+}
+
+func TestAuthListsOwnJobs(t *testing.T) {
+	resetFake()
+	releaseFake()
+	const bobToken = "bob-token-0123456789abcdef"
+	ts := startServer(t, Config{Models: []string{"fake:m"}, APIKeys: []APIKey{{Name: "alice", Token: testToken}, {Name: "bob", Token: bobToken}}})
+	v, _ := ts.submit(t, fakeJob("alice's"))
+	ts.wait(t, v.ID)
+	var list VideoList
+	ts.do(t, "GET", "/v1/videos", "", nil, &list)
+	if len(list.Data) != 1 {
+		t.Fatalf("alice lists %d jobs", len(list.Data))
+	}
+	ts.key = bobToken
+	ts.do(t, "GET", "/v1/videos", "", nil, &list)
+	if len(list.Data) != 0 {
+		t.Fatalf("bob lists alice's job")
+	}
+	if r := ts.do(t, "DELETE", "/v1/videos/"+v.ID, "", nil, nil); r.StatusCode != 404 {
+		t.Fatalf("bob cancels alice's job: %d", r.StatusCode)
 	}
 }
 

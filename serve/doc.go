@@ -28,7 +28,8 @@
 // job is acknowledged (202) only after its record is committed; when a server restarts, jobs
 // that were queued or running run again, and finished ones are served as before.
 //
-// Security: bearer API keys (Config.APIKeys, compared in constant time), per-key rate limits,
+// Security: bearer API keys (Config.APIKeys, compared in constant time; a key sees and cancels
+// only its own jobs), per-key rate limits,
 // request and upload size limits, uploads sniffed and decoded before a job is accepted, and the
 // prompt guard on every prompt (a blocked prompt is 422 with the reason and creates nothing).
 // Without keys the server refuses a non-loopback address unless Config.AllowRemoteWithoutKeys.

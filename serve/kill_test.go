@@ -78,7 +78,7 @@ func TestKillRecovery(t *testing.T) {
 	var ids []string
 	for i := range jobs {
 		job := tinyJob(uint64(100 + i))
-		job["steps"] = 4
+		job["steps"] = 30 // about 0.1 s a job here: the kill comes with most still to do
 		body, _ := json.Marshal(job)
 		resp, err := http.Post(base+"/v1/videos", "application/json", bytes.NewReader(body))
 		if err != nil {
@@ -118,6 +118,7 @@ func TestKillRecovery(t *testing.T) {
 	if len(before) == jobs {
 		t.Skip("every job finished before the kill: nothing to recover on this machine")
 	}
+	t.Logf("killed with %d of %d jobs finished", len(before), jobs)
 
 	ts := startServer(t, Config{Models: []string{tinyModel}, DataDir: filepath.Join(dir, "data"), MaxQueue: 100})
 	for _, id := range ids {

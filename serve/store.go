@@ -155,9 +155,9 @@ func (s *store) get(id string) (*Video, error) {
 	return v, err
 }
 
-// list returns up to limit jobs, newest first, starting after the job id after ("" for the
-// newest), and whether more follow.
-func (s *store) list(after string, limit int) ([]*Video, bool, error) {
+// list returns up to limit jobs of owner ("" for everyone's), newest first, starting after the
+// job id after ("" for the newest), and whether more follow.
+func (s *store) list(after, owner string, limit int) ([]*Video, bool, error) {
 	var out []*Video
 	more := false
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -175,13 +175,16 @@ func (s *store) list(after string, limit int) ([]*Video, bool, error) {
 			}
 		}
 		for ; k != nil; k, data = c.Prev() {
-			if len(out) == limit {
-				more = true
-				return nil
-			}
 			v := new(Video)
 			if err := json.Unmarshal(data, v); err != nil {
 				return fmt.Errorf("serve: job %s in the database: %w", k, err)
+			}
+			if owner != "" && v.Owner != owner {
+				continue
+			}
+			if len(out) == limit {
+				more = true
+				return nil
 			}
 			out = append(out, v)
 		}
