@@ -75,3 +75,44 @@ func TestVideoMatchesWorldgen(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkersAgree: two workers (two compiled instances on one backend) give the same video for
+// the same seed, and a condition MP4 is sniffed, decoded through ffmpeg and used.
+func TestWorkersAgree(t *testing.T) {
+	ts := startServer(t, Config{Models: []string{tinyModel}, Workers: 2})
+	a, _ := ts.submit(t, tinyJob(11))
+	b, _ := ts.submit(t, tinyJob(11))
+	var videos [][]byte
+	for _, id := range []string{a.ID, b.ID} {
+		if v := ts.wait(t, id); v.Status != StatusCompleted {
+			t.Fatalf("%+v", v)
+		}
+		r := ts.do(t, "GET", "/v1/videos/"+id+"/content?format=y4m", "", nil, nil)
+		var buf bytes.Buffer
+		buf.ReadFrom(r.Body)
+		videos = append(videos, buf.Bytes())
+	}
+	if !bytes.Equal(videos[0], videos[1]) {
+		t.Fatal("two workers made different videos of the same request")
+	}
+	if !video.FFmpegAvailable(video.Options{}) {
+		t.Skip("no ffmpeg: the MP4 upload is not tested")
+	}
+	clip, _ := video.NewClip(3, 32, 32, 16)
+	for i := range clip.Pix {
+		clip.Pix[i] = uint8(i % 251)
+	}
+	mp4 := filepath.Join(t.TempDir(), "cond.mp4")
+	if err := video.Write(context.Background(), mp4, clip, video.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(mp4)
+	body, ct := multipartBody(t, tinyJob(2), data, "")
+	var v Video
+	if r := ts.do(t, "POST", "/v1/videos", ct, body, &v); r.StatusCode != 202 || v.Input != "video/mp4" {
+		t.Fatalf("mp4 upload: %d %+v", r.StatusCode, v)
+	}
+	if done := ts.wait(t, v.ID); done.Status != StatusCompleted || done.Report.CondFrames != 1 {
+		t.Fatalf("%+v", done)
+	}
+}
