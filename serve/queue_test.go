@@ -3,6 +3,7 @@ package serve
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,16 +76,25 @@ func TestQueueFullAndCancel(t *testing.T) {
 	}
 }
 
-// TestDeadline: a job whose timeout passes while it runs fails with deadline_exceeded.
+// TestDeadline: a job whose timeout passes while it runs, or while it waits, fails with
+// deadline_exceeded.
 func TestDeadline(t *testing.T) {
 	resetFake()
 	ts := startServer(t, Config{Models: []string{"fake:m"}})
 	p := fakeJob("slow")
-	p["timeout_seconds"] = 0.3
+	p["timeout_seconds"] = 0.5
 	v, _ := ts.submit(t, p)
-	got := ts.wait(t, v.ID)
-	if got.Status != StatusFailed || got.Error == nil || got.Error.Code != CodeDeadlineExceeded {
-		t.Fatalf("%+v", got)
+	waitStarted(t, "slow")
+	w := fakeJob("waiting")
+	w["timeout_seconds"] = 0.2
+	waiting, _ := ts.submit(t, w)
+	for _, c := range []struct {
+		id, msg string
+	}{{v.ID, "while it ran"}, {waiting.ID, "before the job started"}} {
+		got := ts.wait(t, c.id)
+		if got.Status != StatusFailed || got.Error == nil || got.Error.Code != CodeDeadlineExceeded || !strings.Contains(got.Error.Message, c.msg) {
+			t.Fatalf("%+v %+v", got, got.Error)
+		}
 	}
 }
 

@@ -376,9 +376,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close stops the workers (a running job is put back in the queue for the next server, not
 // failed), closes the models, the database and the backend it opened, and releases the data
-// folder.
+// folder. Closing twice does nothing more.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
 	s.closed = true
 	for _, m := range s.models {
 		m.cond.Broadcast()
