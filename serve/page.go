@@ -8,6 +8,12 @@ import (
 	"github.com/wfm-platform/wfm/serve/web"
 )
 
+// pagePolicy is the Content-Security-Policy of the page and its assets: its own scripts, styles
+// and API only, media from blob: URLs (the videos it fetches with the key), no inline code, no
+// framing.
+const pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' blob:; " +
+	"img-src 'self' blob: data:; media-src 'self' blob:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+
 // pageHandler serves the web page: index.html at /, the other files of web.FS under /static/;
 // anything else is 404.
 func pageHandler() http.Handler {
@@ -18,6 +24,7 @@ func pageHandler() http.Handler {
 			writeError(w, http.StatusMethodNotAllowed, CodeInvalid, "method not allowed")
 			return
 		}
+		w.Header().Set("Content-Security-Policy", pagePolicy)
 		switch name, static := strings.CutPrefix(r.URL.Path, "/static/"); {
 		case r.URL.Path == "/":
 			data, err := fs.ReadFile(web.FS, "index.html")
