@@ -101,4 +101,16 @@
 // the config, the original frame count and size, the fps and the window in the metadata.
 // [ExportOfficialHalf] writes the official layout in float16, the format of the committed
 // weights in tokenizer/pretrained.
+//
+// A [Config].LinearShortcut tokenizer (ours, not Cosmos's) starts training from
+// [FitLinearShortcut]: the principal components of its Haar patches, and for a discrete one
+// quant_conv and post_quant_conv scaled so that each component fills its FSQ channel.
+//
+// # Quality against a baseline
+//
+// [MeasureFidelity] round-trips clips and reports PSNR over whole frames and inside
+// ground-truth object masks ([RegionError]; the flat background of a synthetic clip hides
+// failures on small objects), SSIM, and the same for the bicubic down-and-up baseline
+// ([DownUp]) at the tokenizer's budget ([BaselineSize]: as many 8-bit samples as the latent
+// holds floats, or the ids hold bytes). 'wfm bench tokenizer-quality' prints it.
 package tokenizer
