@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,4 +45,24 @@ func TestBenchAutoregressiveJSON(t *testing.T) {
 			t.Errorf("bench autoregressive %v: exit %d, want %d (%s)", bad, code, exitUsage, stderr)
 		}
 	}
+}
+
+// FuzzParseGrid: --grid never panics, and what it accepts is three positive sizes that print
+// back as the same numbers.
+func FuzzParseGrid(f *testing.F) {
+	for _, s := range []string{"5,20,32", "1,1,1", "2,3", " 4 , 8 ,8", "0,1,1", "-1,2,3", "a,b,c", "1,2,3,4", "99999999999999999999,1,1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := parseGrid(s)
+		if err != nil {
+			return
+		}
+		if g.T < 1 || g.H < 1 || g.W < 1 {
+			t.Errorf("%q: accepted %+v", s, g)
+		}
+		if back, err := parseGrid(fmt.Sprintf("%d,%d,%d", g.T, g.H, g.W)); err != nil || back != g {
+			t.Errorf("%q -> %+v does not read back: %+v, %v", s, g, back, err)
+		}
+	})
 }
