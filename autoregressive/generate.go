@@ -297,8 +297,9 @@ type GenerateResult struct {
 	// prompt, then each video.
 	GuardrailsRun bool
 	Guardrails    []guardrail.Verdict
-	// DecodeSeconds is the token loop's time; TokensPerSecond the new tokens of all videos over
-	// it. Seconds is Generate's whole time; FramesPerSecond the new frames of all videos over
+	// DecodeSeconds is the token loop's time (on a Generator's first request of a batch size and
+	// grid it includes compiling the decoder's graphs); TokensPerSecond the new tokens of all
+	// videos over it. Seconds is Generate's whole time; FramesPerSecond the new frames of all videos over
 	// it (tokenizer encode and decode and guards included).
 	DecodeSeconds   float64
 	TokensPerSecond float64
