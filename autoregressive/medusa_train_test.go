@@ -18,7 +18,7 @@ import (
 )
 
 // TestTrainMedusa trains a tiny base briefly, then Medusa heads on it: the heads' loss falls,
-// the base's weights are untouched, and greedy decoding with the trained heads gives the
+// the base's weights are untouched, a stopped run resumes exactly, and greedy decoding with the trained heads gives the
 // base's tokens (batch 1 and 2) in fewer decoder calls.
 func TestTrainMedusa(t *testing.T) {
 	dir := t.TempDir()
@@ -62,6 +62,22 @@ func TestTrainMedusa(t *testing.T) {
 	if heads != 4 || len(medT) != len(baseT)+4 {
 		t.Errorf("%d Medusa tensors, %d tensors beside the base's %d", heads, len(medT), len(baseT))
 	}
+
+	// Stopped after step 8 and resumed: the same heads as the uninterrupted run.
+	parts := opts
+	parts.Loop.Dir, parts.StopAt = filepath.Join(dir, "parts"), 8
+	if _, err := autoregressive.TrainMedusa(ctx, testutil.Backend(), parts); err != nil {
+		t.Fatal(err)
+	}
+	parts.StopAt = 0
+	resumed, err := autoregressive.TrainMedusa(ctx, testutil.Backend(), parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Run.ResumedFrom != 8 || resumed.Run.Loss != r.Run.Loss {
+		t.Errorf("resumed from %d with last loss %v, uninterrupted %v", resumed.Run.ResumedFrom, resumed.Run.Loss, r.Run.Loss)
+	}
+	sameTensors(t, resumed.Weights, r.Weights)
 
 	// Greedy: the same tokens with and without the heads, fewer calls with them.
 	g, err := autoregressive.Open(testutil.Backend(), run, autoregressive.Options{NoGuardrails: true})
