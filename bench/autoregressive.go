@@ -112,7 +112,7 @@ func ARGrid(c autoregressive.Config, tokens int) (autoregressive.Grid, error) {
 // on backend with the key/value cache of autoregressive.Decoder: a prefill of shape.Context
 // random condition tokens, then shape.New tokens, one per step, each chosen by argmax on the
 // host from the step's logits. Compilation and initialization run untimed (one prefill, then
-// warmup ≥ 1 steps); then the prefill and the New steps are timed. Medusa heads in c are
+// warmup ≥ 1 steps, at most New); then the prefill and the New steps are timed. Medusa heads in c are
 // ignored for the plain decode.
 //
 // With medusa > 0 it then decodes the same tokens with autoregressive.Continue, plain and with
@@ -180,6 +180,7 @@ func Autoregressive(ctx context.Context, b compute.Backend, c autoregressive.Con
 			return ARResult{}, err
 		}
 	}
+	warmup = min(warmup, shape.New) // the cache holds Context+New tokens
 	res := ARResult{
 		Name: "autoregressive_decode", Backend: b.String(), SIMD: backend.SIMD, GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Config: c, Params: c.NumParams(), Shape: shape, Warmup: warmup,
