@@ -103,6 +103,7 @@ with GOEXPERIMENT=simd; the output says whether this one was.`,
 	cmd.AddCommand(benchAutoregressiveCmd())
 	cmd.AddCommand(benchDiffusionCmd())
 	cmd.AddCommand(benchOpsCmd())
+	cmd.AddCommand(benchServeCmd())
 	cmd.AddCommand(benchTokenizerCmd())
 	cmd.AddCommand(benchTokQualityCmd())
 	rootCmd.AddCommand(cmd)

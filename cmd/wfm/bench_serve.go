@@ -229,13 +229,3 @@ the same data folder: every accepted job must still end completed or failed with
 	f.StringVar(&data, "data", "", "the server's data folder (default: a temporary one)")
 	return cmd
 }
-
-// The bench command (bench.go) is registered first: files' init functions run in file name
-// order, and bench.go sorts before this file.
-func init() {
-	for _, c := range rootCmd.Commands() {
-		if c.Name() == "bench" {
-			c.AddCommand(benchServeCmd())
-		}
-	}
-}
