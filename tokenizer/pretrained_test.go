@@ -28,6 +28,7 @@ func TestPretrainedQuality(t *testing.T) {
 		{"cv4x4x4-tiny", pretrainedFloorCV4.psnr, pretrainedFloorCV4.ssim},
 		{"cv8x8x8-ls-tiny", pretrainedFloorCV8LS.psnr, pretrainedFloorCV8LS.ssim},
 		{"dv8x8x8-ls-tiny", pretrainedFloorDV8LS.psnr, pretrainedFloorDV8LS.ssim},
+		{"dv4x4x4-ls-tiny", pretrainedFloorDV4LS.psnr, pretrainedFloorDV4LS.ssim},
 	} {
 		store, cfg, err := LoadWeights(filepath.Join("pretrained", tc.name+".safetensors"), nil)
 		if err != nil {
@@ -72,8 +73,9 @@ var (
 
 // Floors of the linear-shortcut tokenizers committed on 2026-12-08 (pretrained/README.md),
 // measured the same way: cv8x8x8-ls-tiny 34.25 dB, SSIM 0.9350; dv8x8x8-ls-tiny 28.75 dB,
-// 0.7965; less 0.5 dB and 0.02.
+// 0.7965; dv4x4x4-ls-tiny 30.06 dB, 0.8836; less 0.5 dB and 0.02.
 var (
 	pretrainedFloorCV8LS = struct{ psnr, ssim float64 }{33.75, 0.9150}
 	pretrainedFloorDV8LS = struct{ psnr, ssim float64 }{28.25, 0.7765}
+	pretrainedFloorDV4LS = struct{ psnr, ssim float64 }{29.56, 0.8636}
 )
