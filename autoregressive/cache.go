@@ -10,28 +10,32 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/wfm-platform/wfm/nn"
 )
 
 // Decoder runs the model token by token with a key/value cache. Each layer's keys and values
-// live in tensors of fixed capacity, [batch, grid.Tokens(), NumKVHeads, hd], and a call writes
-// its k new tokens at positions Len()..Len()+k-1 and attends to the entries before them, so
-// one graph per (batch, k) serves the whole generation: entries at or beyond the current
-// length are masked, never cleared, and Rewind just moves the length back. All rows of the
-// batch share the length.
+// live in tensors of fixed capacity (grid.Tokens() entries) in the layouts the attention reads
+// (keys [batch, NumKVHeads, hd, capacity], values [batch, NumKVHeads, capacity, hd]), updated in
+// place. A call writes its k new tokens at positions Len()..Len()+k-1 and attends to the first
+// window entries only, the smallest window of 8, 16, 32, ... (powers of two) or the capacity
+// that holds Len()+k: one graph per (batch, k, window), a bounded number, serves a whole
+// generation, and a step costs what the tokens decoded so far need, not the capacity.
+// Entries at or beyond the current length are masked, never cleared, and Rewind just moves the
+// length back. All rows of the batch share the length.
 //
 // The logits a call returns equal those of [Model.Forward] over the whole sequence so far, up
 // to float rounding (TestDecoderMatchesForward). A Decoder is not safe for concurrent use.
 type Decoder struct {
-	m       *Model
-	backend compute.Backend
-	// execs[lastOnly][medusa]: all positions' logits or the last one's (Prefill), with or
-	// without the Medusa heads.
-	execs     [2][2]*model.Exec
+	m         *Model
+	backend   compute.Backend
+	store     *model.Store
+	execs     map[execKey]*model.Exec
 	textExec  *model.Exec // the cross-attention keys and values of the text (CrossAttn)
 	batch     int
 	grid      Grid
 	length    int
-	k, v      []*tensors.Tensor // per layer [batch, capacity, NumKVHeads, hd]
+	kt, v     []*tensors.Tensor // per layer [batch, NumKVHeads, hd, capacity], [batch, NumKVHeads, capacity, hd]
 	textKV    []*tensors.Tensor // per layer k, v [batch, S, NumKVHeads, hd] (CrossAttn)
 	textMask  *tensors.Tensor   // [batch, S]
 	broken    error
@@ -39,14 +43,25 @@ type Decoder struct {
 	medusa    bool // the Medusa heads run (UseMedusa)
 }
 
+// execKey names a decoding graph: all positions' logits or the last one's (Prefill), with or
+// without the Medusa heads, attending to the first window cache entries.
+type execKey struct {
+	lastOnly, medusa bool
+	window           int
+}
+
+// minWindow is the smallest attention window; windows double from it up to the capacity.
+const minWindow = 8
+
 // Logits are the host logits of one Decoder call.
 type Logits struct {
 	Batch, Len, Vocab int
 	// Values are [Batch, Len, Vocab]: position i of row b predicts the token after it.
 	Values []float32
-	// Medusa holds one entry per Medusa head j, [Batch, Len, Vocab], predicting the token
-	// 2+j positions after position i; nil when the model has no heads or they are off (UseMedusa).
-	Medusa [][]float32
+	// Guesses holds one entry per Medusa head j, [Batch, Len]: the head's most likely token
+	// (its argmax, taken on the device), 2+j positions after position i; nil when the model
+	// has no heads or they are off (UseMedusa).
+	Guesses [][]int32
 }
 
 // Row returns the logits of position i of batch row b.
@@ -55,10 +70,9 @@ func (l *Logits) Row(b, i int) []float32 {
 	return l.Values[o : o+l.Vocab]
 }
 
-// MedusaRow returns Medusa head j's logits at position i of batch row b.
-func (l *Logits) MedusaRow(j, b, i int) []float32 {
-	o := (b*l.Len + i) * l.Vocab
-	return l.Medusa[j][o : o+l.Vocab]
+// Guess returns Medusa head j's most likely token at position i of batch row b.
+func (l *Logits) Guess(j, b, i int) int32 {
+	return l.Guesses[j][b*l.Len+i]
 }
 
 // NewDecoder prepares a decoder of m for batch sequences on grid (its capacity is
@@ -72,17 +86,10 @@ func NewDecoder(backend compute.Backend, store *model.Store, m *Model, batch int
 		return nil, err
 	}
 	c := m.cfg
-	d := &Decoder{m: m, backend: backend, batch: batch, grid: grid,
+	d := &Decoder{m: m, backend: backend, store: store, batch: batch, grid: grid, execs: map[execKey]*model.Exec{},
 		hasMedusa: c.MedusaHeads > 0, medusa: c.MedusaHeads > 0}
-	var err error
-	for last := range 2 {
-		for medusa := range 2 {
-			if d.execs[last][medusa], err = model.NewExec(backend, store, d.graphFn(last == 1, medusa == 1)); err != nil {
-				return nil, fmt.Errorf("autoregressive: decoder: %w", err)
-			}
-		}
-	}
 	if c.CrossAttn {
+		var err error
 		d.textExec, err = model.NewExec(backend, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 			layers := scope.In(LayersName)
 			var out []*graph.Node
@@ -96,26 +103,52 @@ func NewDecoder(backend compute.Backend, store *model.Store, m *Model, batch int
 			return nil, fmt.Errorf("autoregressive: decoder: %w", err)
 		}
 	}
-	hd := c.HeadWidth()
+	hd, capacity := c.HeadWidth(), grid.Tokens()
 	for range c.NumLayers {
-		d.k = append(d.k, tensors.FromShape(shapes.Make(dtypes.Float32, batch, grid.Tokens(), c.NumKVHeads, hd)))
-		d.v = append(d.v, tensors.FromShape(shapes.Make(dtypes.Float32, batch, grid.Tokens(), c.NumKVHeads, hd)))
+		d.kt = append(d.kt, tensors.FromShape(shapes.Make(dtypes.Float32, batch, c.NumKVHeads, hd, capacity)))
+		d.v = append(d.v, tensors.FromShape(shapes.Make(dtypes.Float32, batch, c.NumKVHeads, capacity, hd)))
 	}
 	return d, nil
 }
 
+// window is the number of cache entries a call attends to when the cache holds end tokens after
+// it: the smallest power of two from minWindow that holds them, or the capacity.
+func (d *Decoder) window(end int) int {
+	w := minWindow
+	for w < end {
+		w *= 2
+	}
+	return min(w, d.Capacity())
+}
+
+// exec returns the graph of key, made at its first use.
+func (d *Decoder) exec(key execKey) (*model.Exec, error) {
+	if e, ok := d.execs[key]; ok {
+		return e, nil
+	}
+	e, err := model.NewExec(d.backend, d.store, d.graphFn(key))
+	if err != nil {
+		return nil, fmt.Errorf("autoregressive: decoder: %w", err)
+	}
+	d.execs[key] = e
+	return e, nil
+}
+
 // graphFn builds a decoding step. Inputs: ids int32 [B, k], pos int32 scalar, the layers'
-// caches (k then v of each), and with CrossAttn the text mask [B, S] and the layers' text keys
-// and values. Outputs: logits [B, k or 1, V], the Medusa logits [heads, B, k or 1, V] (with
-// heads), then the updated caches.
-func (d *Decoder) graphFn(lastOnly, medusa bool) func(*model.Scope, []*graph.Node) []*graph.Node {
+// caches (keys then values of each), and with CrossAttn the text mask [B, S] and the layers'
+// text keys and values. Outputs: logits [B, k or 1, V], the Medusa heads' guesses int32
+// [heads, B, k or 1] (with heads), then the updated caches.
+func (d *Decoder) graphFn(key execKey) func(*model.Scope, []*graph.Node) []*graph.Node {
 	return func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 		c := d.m.cfg
 		ids, pos := in[0], in[1]
 		n := c.NumLayers
+		k := ids.Shape().Dim(1)
+		positions := graph.Add(graph.Iota(ids.Graph(), shapes.Make(dtypes.Int32, k), 0), pos)
+		bias := cacheBias(positions, key.window, c.NumHeads/c.NumKVHeads)
 		caches := make([]*kvCache, n)
 		for i := range caches {
-			caches[i] = &kvCache{k: in[2+2*i], v: in[3+2*i], pos: pos}
+			caches[i] = &kvCache{kt: in[2+2*i], v: in[3+2*i], pos: pos, window: key.window, bias: bias}
 		}
 		var texts []crossKV
 		if c.CrossAttn {
@@ -125,19 +158,17 @@ func (d *Decoder) graphFn(lastOnly, medusa bool) func(*model.Scope, []*graph.Nod
 				texts = append(texts, crossKV{k: in[3+2*n+2*i], v: in[4+2*n+2*i], allowed: allowed})
 			}
 		}
-		k := ids.Shape().Dim(1)
-		positions := graph.Add(graph.Iota(ids.Graph(), shapes.Make(dtypes.Int32, k), 0), pos)
 		h := d.m.decoder(scope, ids, positions, d.grid, caches, texts)
-		if lastOnly {
+		if key.lastOnly {
 			h = graph.SliceAxis(h, 1, graph.AxisRange(k-1, k))
 		}
-		logits, heads := d.m.heads(scope, h, medusa)
+		logits, _ := d.m.heads(scope, h, false)
 		out := []*graph.Node{logits}
-		if len(heads) > 0 {
-			out = append(out, graph.Stack(heads, 0))
+		if key.medusa {
+			out = append(out, graph.ArgMax(d.m.medusaLogits(scope.WithInitializer(nn.RandomNormalInit(scope, InitStdDev)), h), -1))
 		}
 		for _, kc := range caches {
-			out = append(out, kc.k, kc.v)
+			out = append(out, kc.kt, kc.v)
 		}
 		return out
 	}
@@ -146,13 +177,6 @@ func (d *Decoder) graphFn(lastOnly, medusa bool) func(*model.Scope, []*graph.Nod
 // UseMedusa sets whether calls run the Medusa heads (Logits.Medusa), by default on for a
 // model that has them. Plain decoding turns them off: they cost an lm head each per position.
 func (d *Decoder) UseMedusa(on bool) { d.medusa = on && d.hasMedusa }
-
-func boolIndex(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // Len is the number of tokens in the cache: the position the next token is written at.
 func (d *Decoder) Len() int { return d.length }
@@ -209,17 +233,17 @@ func (d *Decoder) SetText(text []float32, s int, mask []float32) error {
 // sequence) through it and returns the logits of their last position (Len 1).
 func (d *Decoder) Prefill(ids [][]int32) (*Logits, error) {
 	d.length = 0
-	return d.run(d.execs[1][boolIndex(d.medusa)], ids)
+	return d.run(true, ids)
 }
 
 // Step appends k ≥ 1 tokens per sequence (ids [batch][k]) at positions Len()..Len()+k-1 and
 // returns the logits of all k positions: with k > 1, what verifying speculative tokens needs
 // (follow with Rewind to drop the rejected ones).
 func (d *Decoder) Step(ids [][]int32) (*Logits, error) {
-	return d.run(d.execs[0][boolIndex(d.medusa)], ids)
+	return d.run(false, ids)
 }
 
-func (d *Decoder) run(exec *model.Exec, ids [][]int32) (*Logits, error) {
+func (d *Decoder) run(lastOnly bool, ids [][]int32) (*Logits, error) {
 	c := d.m.cfg
 	if d.broken != nil {
 		return nil, d.broken
@@ -250,12 +274,16 @@ func (d *Decoder) run(exec *model.Exec, ids [][]int32) (*Logits, error) {
 		}
 		flat = append(flat, row...)
 	}
+	exec, err := d.exec(execKey{lastOnly: lastOnly, medusa: d.medusa, window: d.window(d.length + k)})
+	if err != nil {
+		return nil, err
+	}
 	idt := tensors.FromFlatDataAndDimensions(flat, d.batch, k)
 	post := tensors.FromScalar(int32(d.length))
 	defer func() { _ = idt.FinalizeAll(); _ = post.FinalizeAll() }()
 	args := []any{idt, post}
-	for i := range d.k {
-		for _, t := range []*tensors.Tensor{d.k[i], d.v[i]} {
+	for i := range d.kt {
+		for _, t := range []*tensors.Tensor{d.kt[i], d.v[i]} {
 			donated, err := graph.DonateTensorBuffer(t, d.backend, 0)
 			if err != nil {
 				// Nothing ran yet, but an earlier donation may have consumed a cache.
@@ -281,16 +309,16 @@ func (d *Decoder) run(exec *model.Exec, ids [][]int32) (*Logits, error) {
 	lg.Values = tensors.MustCopyFlatData[float32](out[0])
 	_ = out[0].FinalizeAll()
 	if d.medusa {
-		all := tensors.MustCopyFlatData[float32](out[1])
+		all := tensors.MustCopyFlatData[int32](out[1])
 		_ = out[1].FinalizeAll()
 		per := len(all) / c.MedusaHeads
 		for j := range c.MedusaHeads {
-			lg.Medusa = append(lg.Medusa, all[j*per:(j+1)*per])
+			lg.Guesses = append(lg.Guesses, all[j*per:(j+1)*per])
 		}
 		caches = out[2:]
 	}
-	for i := range d.k {
-		d.k[i], d.v[i] = caches[2*i], caches[2*i+1]
+	for i := range d.kt {
+		d.kt[i], d.v[i] = caches[2*i], caches[2*i+1]
 	}
 	d.length += k
 	return lg, nil
@@ -310,16 +338,15 @@ func (d *Decoder) freeText() {
 // Close releases the caches and compiled graphs.
 func (d *Decoder) Close() {
 	d.freeText()
-	for i := range d.k {
-		_ = d.k[i].FinalizeAll()
+	for i := range d.kt {
+		_ = d.kt[i].FinalizeAll()
 		_ = d.v[i].FinalizeAll()
 	}
-	d.k, d.v = nil, nil
-	for _, pair := range d.execs {
-		for _, e := range pair {
-			e.Finalize()
-		}
+	d.kt, d.v = nil, nil
+	for _, e := range d.execs {
+		e.Finalize()
 	}
+	d.execs = nil
 	if d.textExec != nil {
 		d.textExec.Finalize()
 	}

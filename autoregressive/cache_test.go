@@ -133,8 +133,8 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 					t.Errorf("%s: row %d position %d: logits differ from the full forward by %g", name, bi, pos, d)
 				}
 				for j := range medusa {
-					if d := testutil.MaxAbsDiff(got.MedusaRow(j, bi, i), fullRow(medusa[j], l, v, bi, pos)); d > tol {
-						t.Errorf("%s: row %d position %d: Medusa head %d differs by %g", name, bi, pos, j, d)
+					if g, want := got.Guess(j, bi, i), Argmax(fullRow(medusa[j], l, v, bi, pos)); g != want {
+						t.Errorf("%s: row %d position %d: Medusa head %d guesses %d, the full forward's argmax is %d", name, bi, pos, j, g, want)
 					}
 				}
 			}
@@ -160,6 +160,13 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 	if dec.Len() != l {
 		t.Fatalf("Len %d after decoding all %d tokens", dec.Len(), l)
 	}
+	windows := map[int]bool{}
+	for key := range dec.execs {
+		windows[key.window] = true
+	}
+	if !windows[minWindow] || !windows[l] {
+		t.Errorf("the calls attended to windows %v, want the %d-entry one and the whole %d", windows, minWindow, l)
+	}
 	// Without the Medusa heads the same step gives the same logits and no Medusa ones.
 	if err := dec.Rewind(l - 1); err != nil {
 		t.Fatal(err)
@@ -169,8 +176,8 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Medusa != nil {
-		t.Errorf("%d Medusa outputs with the heads off", len(got.Medusa))
+	if got.Guesses != nil {
+		t.Errorf("%d Medusa outputs with the heads off", len(got.Guesses))
 	}
 	check("heads off", got, full, nil, l-1)
 	dec.UseMedusa(true)
@@ -195,6 +202,34 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 		}
 		check("after rewind", got, full2, medusa2, pos)
 		pos += k
+	}
+}
+
+// A call attends to the smallest power-of-two window from minWindow that holds the cache after
+// it, or to the whole capacity.
+func TestDecoderWindow(t *testing.T) {
+	cfg, _ := Preset("tiny")
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		grid Grid
+		ends map[int]int // cache length after the call -> window
+	}{
+		{Grid{T: 3, H: 2, W: 2}, map[int]int{1: 8, 8: 8, 9: 12, 12: 12}},
+		{Grid{T: 4, H: 4, W: 4}, map[int]int{2: 8, 16: 16, 17: 32, 33: 64, 64: 64}},
+	} {
+		dec, err := NewDecoder(testutil.Backend(), testutil.NewStore(1), m, 1, tc.grid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for end, want := range tc.ends {
+			if got := dec.window(end); got != want {
+				t.Errorf("capacity %d, %d tokens: window %d, want %d", dec.Capacity(), end, got, want)
+			}
+		}
+		dec.Close()
 	}
 }
 

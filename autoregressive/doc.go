@@ -25,11 +25,13 @@
 //     [Grid] (T latent frames of H×W tokens, t slowest) to logits [B, L, VocabSize], plus one
 //     logits tensor per Medusa head; [Model.Loss] is the next-token cross-entropy a trainer
 //     minimizes, optionally after a number of given condition tokens.
-//   - [Decoder] runs a model with a key/value cache of fixed capacity (one compiled graph per
-//     batch size and step length): [Decoder.Prefill] the condition tokens, [Decoder.Step] one
-//     or more new tokens (several: speculative verification), [Decoder.Rewind] to drop
-//     rejected ones, [Decoder.SetText] for the prompt of a cross-attention model. Logits come
-//     back to the host ([Logits]), where sampling happens.
+//   - [Decoder] runs a model with a key/value cache of fixed capacity, kept in the layouts the
+//     attention reads (one compiled graph per batch size, step length and attention window, a
+//     power-of-two length bucket of the filled cache): [Decoder.Prefill] the condition tokens,
+//     [Decoder.Step] one or more new tokens (several: speculative verification),
+//     [Decoder.Rewind] to drop rejected ones, [Decoder.SetText] for the prompt of a
+//     cross-attention model. Logits come back to the host ([Logits]), where sampling happens;
+//     of the Medusa heads only their top-1 guesses do.
 //   - [SaveModel] and [LoadModel] write and read a model folder: model.safetensors with the
 //     variables by scope path, model.json with the Config.
 //

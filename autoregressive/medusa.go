@@ -112,7 +112,7 @@ func Continue(ctx context.Context, dec *Decoder, cond [][]int32, total int, samp
 		for r := range b {
 			guesses[r] = guesses[r][:0]
 			for j := range heads {
-				guesses[r] = append(guesses[r], Argmax(lg.MedusaRow(j, r, pos)))
+				guesses[r] = append(guesses[r], lg.Guess(j, r, pos))
 			}
 		}
 	}

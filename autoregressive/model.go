@@ -129,10 +129,29 @@ func (m *Model) hidden(scope *model.Scope, ids *graph.Node, grid Grid, text, tex
 	return m.decoder(scope, ids, positions, grid, nil, texts)
 }
 
-// kvCache is one layer's key/value cache while decoding: k, v [B, capacity, NumKVHeads, hd],
-// the new tokens written at pos (int32 scalar).
+// kvCache is one layer's key/value cache while decoding, kept in the layouts the two attention
+// products read so that no step copies it into another: the keys transposed, kt [B, NumKVHeads,
+// hd, capacity], the values v [B, NumKVHeads, capacity, hd]. The new tokens are written at pos
+// (int32 scalar) and the queries attend to the first window entries only (window ≥ pos + the
+// new tokens: a length bucket, see Decoder), with bias [1, new·group, window] (cacheBias)
+// hiding the entries each query may not see.
 type kvCache struct {
-	k, v, pos *graph.Node
+	kt, v, pos *graph.Node
+	window     int
+	bias       *graph.Node
+}
+
+// cacheBias is the additive attention mask of queries at positions (int32 [L]) over the first
+// window cache entries, for heads grouped group to a key/value head: 0 where key j ≤ the query's
+// position, -∞ elsewhere, [1, L·group, window] with row i·group+g for query i's head g of a
+// group (the row order of cachedAttention's scores). Every row allows key 0, so none is all -∞.
+func cacheBias(positions *graph.Node, window, group int) *graph.Node {
+	g := positions.Graph()
+	l := positions.Shape().Dim(0)
+	keys := graph.Iota(g, shapes.Make(dtypes.Int32, 1, window), 1)
+	allowed := graph.LessOrEqual(keys, graph.InsertAxes(positions, -1)) // [L, window]
+	bias := graph.Where(allowed, graph.Zeros(g, shapes.Make(dtypes.Float32, l, window)), graph.Infinity(g, dtypes.Float32, -1))
+	return graph.Reshape(graph.BroadcastToDims(graph.InsertAxes(bias, 1), l, group, window), 1, l*group, window)
 }
 
 // crossKV are one layer's projected text keys and values, [B, S, NumKVHeads, hd], and which
@@ -161,7 +180,7 @@ func (m *Model) decoder(scope *model.Scope, ids, positions *graph.Node, grid Gri
 			cache = caches[i]
 		}
 		h := nn.RMSNorm(ls.In(AttnNormName), x, c.NormEpsilon)
-		x = graph.Add(x, m.selfAttention(ls.In(AttentionName), h, cos, sin, positions, cache))
+		x = graph.Add(x, m.selfAttention(ls.In(AttentionName), h, cos, sin, cache))
 		if c.CrossAttn {
 			h = nn.RMSNorm(ls.In(CrossNormName), x, c.NormEpsilon)
 			x = graph.Add(x, m.crossAttention(ls.In(CrossAttnName), h, texts[i]))
@@ -172,9 +191,8 @@ func (m *Model) decoder(scope *model.Scope, ids, positions *graph.Node, grid Gri
 	return nn.RMSNorm(scope.In(NormName), x, c.NormEpsilon)
 }
 
-// heads applies the lm head to h [B, L, DModel], and with medusa the Medusa heads: head j is
-// output(h + SiLU(W_j·h + b_j)), its linear layer initialized to zero so that a new head starts
-// as the lm head (Cai et al. 2024).
+// heads applies the lm head to h [B, L, DModel], and with medusa the Medusa heads (one logits
+// tensor per head, split from medusaLogits).
 func (m *Model) heads(scope *model.Scope, h *graph.Node, medusa bool) (*graph.Node, []*graph.Node) {
 	c := m.cfg
 	scope = scope.WithInitializer(nn.RandomNormalInit(scope, InitStdDev))
@@ -182,13 +200,27 @@ func (m *Model) heads(scope *model.Scope, h *graph.Node, medusa bool) (*graph.No
 	if !medusa || c.MedusaHeads == 0 {
 		return logits, nil
 	}
-	ms := scope.In(MedusaName).WithInitializer(initializer.Zero)
+	stacked := m.medusaLogits(scope, h)
 	out := make([]*graph.Node, c.MedusaHeads)
 	for j := range out {
-		r := graph.Add(h, nn.SiLU(nn.Linear(ms.In("%d", j), h, c.DModel, true)))
-		out[j] = nn.Linear(scope.Shared(OutputName), r, c.VocabSize, false)
+		out[j] = graph.Squeeze(graph.SliceAxis(stacked, 0, graph.AxisElem(j)), 0)
 	}
 	return logits, out
+}
+
+// medusaLogits are the Medusa heads' logits at h [..., DModel], stacked [MedusaHeads, ...,
+// VocabSize]: head j is output(h + SiLU(W_j·h + b_j)), its linear layer initialized to zero so
+// that a new head starts as the lm head (Cai et al. 2024). The heads' residual states go through
+// the shared lm head together, one product reading its weights once. The lm head must exist
+// (heads makes it first).
+func (m *Model) medusaLogits(scope *model.Scope, h *graph.Node) *graph.Node {
+	c := m.cfg
+	ms := scope.In(MedusaName).WithInitializer(initializer.Zero)
+	res := make([]*graph.Node, c.MedusaHeads)
+	for j := range res {
+		res[j] = graph.Add(h, nn.SiLU(nn.Linear(ms.In("%d", j), h, c.DModel, true)))
+	}
+	return nn.Linear(scope.Shared(OutputName), graph.Stack(res, 0), c.VocabSize, false)
 }
 
 // projectQKV returns the rotated, normalized queries [B, L, NumHeads, hd] and keys and values
@@ -206,11 +238,10 @@ func (m *Model) projectQKV(scope *model.Scope, x, cos, sin *graph.Node) (q, k, v
 	return applyRope(q, cos, sin), applyRope(k, cos, sin), v
 }
 
-// selfAttention is GQA self-attention of x [B, L, DModel] at positions (int32 [L]). Without a
-// cache it is causal over x (the key/value heads repeated for nn.ScaledDotProductAttention,
-// which runs fused kernels where the backend has them); with one, the keys and values are
-// written into the cache at its pos and query i attends to cache entries 0..pos+i.
-func (m *Model) selfAttention(scope *model.Scope, x, cos, sin, positions *graph.Node, cache *kvCache) *graph.Node {
+// selfAttention is GQA self-attention of x [B, L, DModel]. Without a cache it is causal over x
+// (the key/value heads repeated for nn.ScaledDotProductAttention, which runs fused kernels
+// where the backend has them); with one, see cachedAttention.
+func (m *Model) selfAttention(scope *model.Scope, x, cos, sin *graph.Node, cache *kvCache) *graph.Node {
 	c := m.cfg
 	b, l, hd := x.Shape().Dim(0), x.Shape().Dim(1), c.HeadWidth()
 	q, k, v := m.projectQKV(scope, x, cos, sin)
@@ -218,16 +249,54 @@ func (m *Model) selfAttention(scope *model.Scope, x, cos, sin, positions *graph.
 	if cache == nil {
 		out = nn.ScaledDotProductAttention(scope, q, repeatKV(k, c.NumHeads), repeatKV(v, c.NumHeads), true)
 	} else {
-		zero := graph.ScalarZero(x.Graph(), dtypes.Int32)
-		start := []*graph.Node{zero, cache.pos, zero, zero}
-		cache.k = graph.DynamicUpdateSlice(cache.k, k, start)
-		cache.v = graph.DynamicUpdateSlice(cache.v, v, start)
-		capacity := cache.k.Shape().Dim(1)
-		keys := graph.Iota(x.Graph(), shapes.Make(dtypes.Int32, 1, capacity), 1)
-		allowed := graph.LessOrEqual(keys, graph.InsertAxes(positions, -1)) // [L, capacity]
-		out = groupedAttention(q, cache.k, cache.v, graph.InsertAxes(allowed, 0))
+		out = cachedAttention(q, k, v, cache)
 	}
 	return nn.Linear(scope.In("wo"), graph.Reshape(out, b, l, c.NumHeads*hd), c.DModel, false)
+}
+
+// cachedAttention writes the new keys and values k, v [B, L, KV, hd] into cache at its pos and
+// returns the attention of the queries q [B, L, H, hd] to the cache's first window entries,
+// [B, L, H, hd]. The H/KV query heads of a group share one key/value head: their rows are
+// stacked against it, so both products are row-major batched matmuls (nn.BatchMatMul) over
+// [B·KV] straight from the cache's layouts (Ainslie et al. 2023 GQA; the keys are read once
+// per group and never repeated or transposed).
+func cachedAttention(q, k, v *graph.Node, cache *kvCache) *graph.Node {
+	b, l, h, hd := q.Shape().Dim(0), q.Shape().Dim(1), q.Shape().Dim(2), q.Shape().Dim(3)
+	kv, n := k.Shape().Dim(2), cache.window
+	grp := h / kv
+	zero := graph.ScalarZero(q.Graph(), dtypes.Int32)
+	cache.kt = graph.DynamicUpdateSlice(cache.kt, permute(k, 0, 2, 3, 1), []*graph.Node{zero, zero, zero, cache.pos})
+	cache.v = graph.DynamicUpdateSlice(cache.v, permute(v, 0, 2, 1, 3), []*graph.Node{zero, zero, cache.pos, zero})
+	kt, vs := cache.kt, cache.v
+	if n < kt.Shape().Dim(3) {
+		kt = graph.SliceAxis(kt, 3, graph.AxisRange(0, n))
+		vs = graph.SliceAxis(vs, 2, graph.AxisRange(0, n))
+	}
+	q = graph.MulScalar(q, 1/math.Sqrt(float64(hd)))
+	q = graph.Reshape(permute(graph.Reshape(q, b, l, kv, grp, hd), 0, 2, 1, 3, 4), b*kv, l*grp, hd)
+	scores := nn.BatchMatMul(q, graph.Reshape(kt, b*kv, hd, n)) // [B·KV, L·grp, window]
+	weights := graph.Softmax(graph.Add(scores, cache.bias), -1)
+	out := graph.Reshape(nn.BatchMatMul(weights, graph.Reshape(vs, b*kv, n, hd)), b, kv, l, grp, hd)
+	return graph.Reshape(permute(out, 0, 2, 1, 3, 4), b, l, h, hd)
+}
+
+// permute is graph.TransposeAllAxes, or a free Reshape when the permutation moves only axes of
+// size 1 (a single decoded token's heads).
+func permute(x *graph.Node, perm ...int) *graph.Node {
+	dims := x.Shape().Dimensions
+	last, moves := -1, false
+	out := make([]int, len(perm))
+	for i, p := range perm {
+		out[i] = dims[p]
+		if dims[p] != 1 {
+			moves = moves || p < last
+			last = p
+		}
+	}
+	if !moves {
+		return graph.Reshape(x, out...)
+	}
+	return graph.TransposeAllAxes(x, perm...)
 }
 
 // textKV projects the text embedding (float32 [B, S, TextDim]) to one layer's cross-attention
