@@ -58,10 +58,16 @@ type Logits struct {
 	Batch, Len, Vocab int
 	// Values are [Batch, Len, Vocab]: position i of row b predicts the token after it.
 	Values []float32
-	// Guesses holds one entry per Medusa head j, [Batch, Len]: the head's most likely token
-	// (its argmax, taken on the device), 2+j positions after position i; nil when the model
-	// has no heads or they are off (UseMedusa).
+	// Guesses holds one entry per Medusa head j, [Batch]: the head's most likely token (its
+	// argmax, taken on the device) at position GuessAt, guessing the token 2+j positions after
+	// it; nil when the model has no heads or they are off (UseMedusa).
 	Guesses [][]int32
+	// GuessAt is the position the heads ran at: the number of the call's tokens after its first
+	// that greedy decoding accepts, in every row (token i+1 is accepted when it is the argmax
+	// of position i's logits and every token before it was accepted). When speculative tokens
+	// are verified greedily, it is the position of the last accepted one, the only position
+	// whose guesses are used; the heads run there alone. 0 for a single token.
+	GuessAt int
 }
 
 // Row returns the logits of position i of batch row b.
@@ -70,9 +76,9 @@ func (l *Logits) Row(b, i int) []float32 {
 	return l.Values[o : o+l.Vocab]
 }
 
-// Guess returns Medusa head j's most likely token at position i of batch row b.
-func (l *Logits) Guess(j, b, i int) int32 {
-	return l.Guesses[j][b*l.Len+i]
+// Guess returns Medusa head j's most likely token for batch row b at position GuessAt.
+func (l *Logits) Guess(j, b int) int32 {
+	return l.Guesses[j][b]
 }
 
 // NewDecoder prepares a decoder of m for batch sequences on grid (its capacity is
@@ -136,8 +142,8 @@ func (d *Decoder) exec(key execKey) (*model.Exec, error) {
 
 // graphFn builds a decoding step. Inputs: ids int32 [B, k], pos int32 scalar, the layers'
 // caches (keys then values of each), and with CrossAttn the text mask [B, S] and the layers'
-// text keys and values. Outputs: logits [B, k or 1, V], the Medusa heads' guesses int32
-// [heads, B, k or 1] (with heads), then the updated caches.
+// text keys and values. Outputs: logits [B, k or 1, V], with heads their guesses int32
+// [heads, B, 1] at GuessAt and GuessAt (int32 scalar), then the updated caches.
 func (d *Decoder) graphFn(key execKey) func(*model.Scope, []*graph.Node) []*graph.Node {
 	return func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 		c := d.m.cfg
@@ -165,13 +171,39 @@ func (d *Decoder) graphFn(key execKey) func(*model.Scope, []*graph.Node) []*grap
 		logits, _ := d.m.heads(scope, h, false)
 		out := []*graph.Node{logits}
 		if key.medusa {
-			out = append(out, graph.ArgMax(d.m.medusaLogits(scope.WithInitializer(nn.RandomNormalInit(scope, InitStdDev)), h), -1))
+			at := graph.ScalarZero(ids.Graph(), dtypes.Int32)
+			if !key.lastOnly {
+				at = greedyAccepted(ids, logits)
+			}
+			// h at position at: a one-hot sum (exact) rather than DynamicSlice, which the Go
+			// backend lacks.
+			pick := graph.ConvertDType(graph.Equal(graph.Iota(ids.Graph(), shapes.Make(dtypes.Int32, 1, h.Shape().Dim(1), 1), 1), at), h.DType())
+			h = graph.ReduceAndKeep(graph.Mul(h, pick), graph.ReduceSum, 1)
+			heads := d.m.medusaLogits(scope.WithInitializer(nn.RandomNormalInit(scope, InitStdDev)), h)
+			out = append(out, graph.ArgMax(heads, -1), at)
 		}
 		for _, kc := range caches {
 			out = append(out, kc.kt, kc.v)
 		}
 		return out
 	}
+}
+
+// greedyAccepted is the number of ids after the first that greedy decoding accepts in every
+// row, int32 scalar: ids [B, k] are consecutive tokens and logits [B, k, V] their positions';
+// id i+1 is accepted when it is the argmax of position i's logits in every row and every id
+// before it was accepted.
+func greedyAccepted(ids, logits *graph.Node) *graph.Node {
+	g := ids.Graph()
+	k := ids.Shape().Dim(1)
+	if k == 1 {
+		return graph.ScalarZero(g, dtypes.Int32)
+	}
+	best := graph.SliceAxis(graph.ArgMax(logits, -1), 1, graph.AxisRange(0, k-1))
+	missed := graph.NotEqual(best, graph.SliceAxis(ids, 1, graph.AxisRange(1, k)))
+	anyRow := graph.ReduceMax(graph.ConvertDType(missed, dtypes.Int32), 0) // [k-1]
+	index := graph.Iota(g, shapes.Make(dtypes.Int32, k-1), 0)
+	return graph.ReduceMin(graph.Where(graph.GreaterThan(anyRow, graph.ScalarZero(g, dtypes.Int32)), index, graph.Scalar(g, dtypes.Int32, k-1)))
 }
 
 // UseMedusa sets whether calls run the Medusa heads (Logits.Medusa), by default on for a
@@ -310,12 +342,13 @@ func (d *Decoder) run(lastOnly bool, ids [][]int32) (*Logits, error) {
 	_ = out[0].FinalizeAll()
 	if d.medusa {
 		all := tensors.MustCopyFlatData[int32](out[1])
+		lg.GuessAt = int(tensors.ToScalar[int32](out[2]))
 		_ = out[1].FinalizeAll()
-		per := len(all) / c.MedusaHeads
+		_ = out[2].FinalizeAll()
 		for j := range c.MedusaHeads {
-			lg.Guesses = append(lg.Guesses, all[j*per:(j+1)*per])
+			lg.Guesses = append(lg.Guesses, all[j*d.batch:(j+1)*d.batch])
 		}
-		caches = out[2:]
+		caches = out[3:]
 	}
 	for i := range d.kt {
 		d.kt[i], d.v[i] = caches[2*i], caches[2*i+1]

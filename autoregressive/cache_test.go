@@ -119,8 +119,28 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 	const tol = 1e-4 // logits reach about 10 with randomizeWeights; float32 rounding gives about 5e-6
 	var worst, scale float64
 	defer func() { t.Logf("largest difference %.3g, largest |logit| %.3g", worst, scale) }()
-	check := func(name string, got *Logits, full []float32, medusa [][]float32, first int) {
+	// check compares a call's logits, fed seq's tokens from first on, with the full forward's
+	// over seq, and its guesses with the argmax of the full forward's heads at the position
+	// greedy decoding accepts up to.
+	check := func(name string, got *Logits, seq [][]int32, full []float32, medusa [][]float32, first int) {
 		t.Helper()
+		if medusa != nil {
+			at := 0
+			for at < got.Len-1 && allRows(b, func(bi int) bool { return Argmax(got.Row(bi, at)) == seq[bi][first+at+1] }) {
+				at++
+			}
+			if got.GuessAt != at {
+				t.Errorf("%s: guesses at %d, greedy decoding accepts up to %d", name, got.GuessAt, at)
+			}
+			for bi := range b {
+				for j := range medusa {
+					pos := first + got.GuessAt
+					if g, want := got.Guess(j, bi), Argmax(fullRow(medusa[j], l, v, bi, pos)); g != want {
+						t.Errorf("%s: row %d position %d: Medusa head %d guesses %d, the full forward's argmax is %d", name, bi, pos, j, g, want)
+					}
+				}
+			}
+		}
 		for bi := range b {
 			for i := range got.Len {
 				pos := first + i
@@ -132,11 +152,6 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 				if d > tol {
 					t.Errorf("%s: row %d position %d: logits differ from the full forward by %g", name, bi, pos, d)
 				}
-				for j := range medusa {
-					if g, want := got.Guess(j, bi, i), Argmax(fullRow(medusa[j], l, v, bi, pos)); g != want {
-						t.Errorf("%s: row %d position %d: Medusa head %d guesses %d, the full forward's argmax is %d", name, bi, pos, j, g, want)
-					}
-				}
 			}
 		}
 	}
@@ -147,14 +162,14 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 	if got.Len != 1 {
 		t.Fatalf("Prefill returned %d positions, want the last one", got.Len)
 	}
-	check("prefill", got, full, fullMedusa, 1)
+	check("prefill", got, ids, full, fullMedusa, 1)
 	pos := 2
 	for _, k := range []int{1, 3, 1, 3, 2} {
 		got, err := dec.Step(columns(ids, pos, pos+k))
 		if err != nil {
 			t.Fatal(err)
 		}
-		check("step", got, full, fullMedusa, pos)
+		check("step", got, ids, full, fullMedusa, pos)
 		pos += k
 	}
 	if dec.Len() != l {
@@ -179,7 +194,7 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 	if got.Guesses != nil {
 		t.Errorf("%d Medusa outputs with the heads off", len(got.Guesses))
 	}
-	check("heads off", got, full, nil, l-1)
+	check("heads off", got, ids, full, nil, l-1)
 	dec.UseMedusa(true)
 	if _, err := dec.Step(columns(ids, 0, 1)); err == nil {
 		t.Error("a step past the grid's capacity was accepted")
@@ -200,9 +215,49 @@ func decoderMatchesForward(t *testing.T, cfg Config) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		check("after rewind", got, full2, medusa2, pos)
+		check("after rewind", got, other, full2, medusa2, pos)
 		pos += k
 	}
+
+	// Greedy tokens fed 3 at a time are all accepted: the heads run at the last of them.
+	if err := dec.Rewind(5); err != nil {
+		t.Fatal(err)
+	}
+	greedy := columns(other, 0, l)
+	for i := range greedy {
+		greedy[i] = append([]int32(nil), greedy[i]...)
+	}
+	for pos := 5; pos < l-1; pos++ {
+		got, err := dec.Step(columns(greedy, pos, pos+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for bi := range greedy {
+			greedy[bi][pos+1] = Argmax(got.Row(bi, 0))
+		}
+	}
+	full3, medusa3 := fullForward(t, store, m, grid, greedy, text, s, mask)
+	if err := dec.Rewind(5); err != nil {
+		t.Fatal(err)
+	}
+	got, err = dec.Step(columns(greedy, 5, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("greedy", got, greedy, full3, medusa3, 5)
+	if cfg.MedusaHeads > 0 && got.GuessAt != 2 {
+		t.Errorf("greedy tokens: guesses at %d, want 2", got.GuessAt)
+	}
+}
+
+// allRows reports whether ok holds for rows 0..b-1.
+func allRows(b int, ok func(int) bool) bool {
+	for i := range b {
+		if !ok(i) {
+			return false
+		}
+	}
+	return true
 }
 
 // A call attends to the smallest power-of-two window from minWindow that holds the cache after

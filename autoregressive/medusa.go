@@ -61,11 +61,12 @@ func (c *Continuation) TokensPerSecond() float64 {
 // from the model's logits. It empties dec first (Prefill) and checks ctx between calls.
 //
 // Plain decoding feeds one token per call. With opts.Medusa the Medusa heads at the last
-// position guess the tokens after the next one; the next token and the guesses are fed in one
-// call, and position by position each row draws its token from the base model's logits with
-// its own sampler: while every row draws its guess, the guesses stand; at the first position
-// where a row does not, every row keeps the token it drew there and the cache is rewound past
-// it. Each row therefore draws exactly one token per position from the logits of its own
+// accepted position guess the tokens after the next one; the next token and the guesses are
+// fed in one call, and position by position each row draws its token from the base model's
+// logits with its own sampler: while every row draws its guess, the guesses stand; at the
+// first position where a row does not, every row keeps the token it drew there and the cache
+// is rewound past it. (The decoder runs the heads only where greedy decoding accepts up to,
+// Logits.GuessAt; when sampling accepts up to another position, the next call has no guesses.) Each row therefore draws exactly one token per position from the logits of its own
 // prefix, in order, as plain decoding does: the tokens are the same (greedy or sampled, up to
 // the float rounding between call shapes), only fewer calls are made. Rows never see each
 // other's tokens; a batch advances by its shortest acceptance.
@@ -108,11 +109,17 @@ func Continue(ctx context.Context, dec *Decoder, cond [][]int32, total int, samp
 	next, drawn := make([]int32, b), make([]int32, b)
 	guesses := make([][]int32, b)
 	ids := make([][]int32, b)
+	// guess takes the heads' guesses after position pos of lg's call, which the decoder made
+	// where greedy decoding accepts up to; where the samplers accepted up to another position,
+	// the next call goes without guesses (and makes new ones).
 	guess := func(lg *Logits, pos int) {
 		for r := range b {
 			guesses[r] = guesses[r][:0]
+			if lg.GuessAt != pos {
+				continue
+			}
 			for j := range heads {
-				guesses[r] = append(guesses[r], lg.Guess(j, r, pos))
+				guesses[r] = append(guesses[r], lg.Guess(j, r))
 			}
 		}
 	}
@@ -133,7 +140,7 @@ func Continue(ctx context.Context, dec *Decoder, cond [][]int32, total int, samp
 			return nil, err
 		}
 		// k guesses after next; the token drawn after the last one is at position l+1+k < total.
-		k := min(heads, remaining-1)
+		k := min(len(guesses[0]), remaining-1)
 		for r := range b {
 			ids[r] = append(append(ids[r][:0], next[r]), guesses[r][:k]...)
 		}
