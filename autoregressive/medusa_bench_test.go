@@ -13,9 +13,11 @@ import (
 
 // TestMedusaSpeedup measures plain KV-cache decoding against Medusa decoding side by side on a
 // trained model folder with Medusa heads (WFM_MEDUSA_MODEL, from wfm train medusa), continuing
-// the first WFM_MEDUSA_BATCH (default 1) clips of the shards WFM_MEDUSA_DATA from one frame,
-// greedily, alternating the two for WFM_MEDUSA_ROUNDS rounds (default 5) after one of warm-up
-// (compilation); WFM_MEDUSA_TOKENIZER names the tokenizer when the recorded path is relative
+// WFM_MEDUSA_BATCH (default 1) clips per round of the shards WFM_MEDUSA_DATA from one frame,
+// from clip WFM_MEDUSA_FIRST on (default 0; give the first held-out clip of the base's run),
+// greedily, alternating the two for WFM_MEDUSA_ROUNDS rounds (default 5) after
+// WFM_MEDUSA_WARMUP (default 2) of warm-up (compilation: Medusa compiles a graph per call
+// length and attention window it meets, and one round need not meet them all); WFM_MEDUSA_TOKENIZER names the tokenizer when the recorded path is relative
 // to another folder. It checks the tokens are the same and logs tokens/s, the acceptance length and
 // the speedup (docs/BENCHMARKS.md). Skipped without WFM_MEDUSA_MODEL.
 func TestMedusaSpeedup(t *testing.T) {
@@ -29,20 +31,22 @@ func TestMedusaSpeedup(t *testing.T) {
 		}
 		return def
 	}
-	batch, rounds := env("WFM_MEDUSA_BATCH", 1), env("WFM_MEDUSA_ROUNDS", 5)
+	batch, rounds, first := env("WFM_MEDUSA_BATCH", 1), env("WFM_MEDUSA_ROUNDS", 5), env("WFM_MEDUSA_FIRST", 0)
+	warmup := env("WFM_MEDUSA_WARMUP", 2)
 	g, err := autoregressive.Open(testutil.Backend(), dir, autoregressive.Options{NoGuardrails: true, Tokenizer: os.Getenv("WFM_MEDUSA_TOKENIZER")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
 	clips := readClips(t, data)
-	if len(clips) < batch*(rounds+1) {
-		t.Fatalf("%d clips for %d rounds of %d", len(clips), rounds+1, batch)
+	if len(clips) < first+batch*(warmup+rounds) {
+		t.Fatalf("%d clips for %d rounds of %d from clip %d", len(clips), warmup+rounds, batch, first)
 	}
+	clips = clips[first:]
 	ctx := context.Background()
 	var plainTok, medTok, plainSec, medSec float64
 	var calls, plainCalls, tokens int
-	for round := range rounds + 1 {
+	for round := range warmup + rounds {
 		var videos []autoregressive.Video
 		for i := range batch {
 			videos = append(videos, autoregressive.Video{Input: clips[round*batch+i]})
@@ -62,7 +66,7 @@ func TestMedusaSpeedup(t *testing.T) {
 				t.Errorf("round %d video %d: Medusa and plain tokens differ", round, i)
 			}
 		}
-		if round == 0 {
+		if round < warmup {
 			continue // compilation
 		}
 		n := float64(plain.NewTokens * batch)
