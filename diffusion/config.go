@@ -58,6 +58,11 @@ type Config struct {
 	// residual video diffusion (Yang et al., 2022, with the last frame as the deterministic
 	// prediction); it helps small models trained on little compute.
 	ResidualCondition bool `json:"residual_condition,omitempty"`
+	// ExtraChannels (our addition, not in Cosmos) is the width of a per-position conditioning
+	// input, [B, T, H, W, ExtraChannels] on the latent's grid, concatenated to the noisy latent
+	// as more input channels (Inputs.Extra, Conditioning.Extra, Request.Extra, TrainLoss's
+	// BatchExtra): the discrete tokens' codes for a diffusion decoder (package tokendecoder).
+	ExtraChannels int `json:"extra_channels,omitempty"`
 
 	// RoPE extrapolation ratios (rope_{t,h,w}_extrapolation_ratio): theta = 10000·r^(d/(d-2)).
 	// Cosmos-1.0 Text2World 7B uses t 2, h 1, w 1; 14B uses 2, 2, 2.
@@ -200,9 +205,9 @@ func (c Config) ComputeDType() dtypes.DType {
 func (c Config) HeadDim() int { return c.ModelChannels / c.NumHeads }
 
 // InChannels is the width of the patch embedding's input per latent position: the latent, the
-// Video2World condition mask if any, and the padding mask.
+// Video2World condition mask if any, the padding mask and the ExtraChannels.
 func (c Config) InChannels() int {
-	n := c.LatentChannels + 1
+	n := c.LatentChannels + 1 + c.ExtraChannels
 	if c.Video2World {
 		n++
 	}
@@ -229,6 +234,8 @@ func (c Config) Validate() error {
 		return bad("model_channels", "sizes beyond any buildable model")
 	case c.NumBlocks <= 0:
 		return bad("num_blocks", "must be > 0, got %d", c.NumBlocks)
+	case c.ExtraChannels < 0 || c.ExtraChannels > 1<<12:
+		return bad("extra_channels", "must be in [0, 4096], got %d", c.ExtraChannels)
 	case c.MLPRatio <= 0:
 		return bad("mlp_ratio", "must be > 0, got %d", c.MLPRatio)
 	case c.ContextDim <= 0 || c.ContextLen <= 0:

@@ -23,11 +23,14 @@ type Denoiser struct {
 
 // NewDenoiser prepares the denoiser of m with the variables of store (which must hold them).
 func NewDenoiser(backend compute.Backend, store *model.Store, m *DiT) (*Denoiser, error) {
-	v2w := m.cfg.Video2World
+	v2w, extra := m.cfg.Video2World, m.cfg.ExtraChannels > 0
 	exec, err := model.NewExec(backend, store, func(scope *model.Scope, in []*graph.Node) []*graph.Node {
 		cond := Conditioning{Context: in[2], FPS: in[3], PaddingMask: in[4]}
 		if v2w {
 			cond.ConditionMask, cond.ConditionLatent, cond.AugmentedLatent, cond.AugmentSigma = in[5], in[6], in[7], in[8]
+		}
+		if extra {
+			cond.Extra = in[len(in)-1]
 		}
 		return []*graph.Node{m.Denoise(scope, in[0], in[1], cond)}
 	})
@@ -59,6 +62,9 @@ type Request struct {
 	CondAugmentSigma float64
 	// Guidance is the classifier-free guidance weight g (0: conditional model only).
 	Guidance float64
+	// Extra is the per-position conditioning of a model with Config.ExtraChannels,
+	// Frames·Height·Width·ExtraChannels values (required for such a model, else nil).
+	Extra []float32
 	// Seed decides the initial noise and the condition augmentation noise.
 	Seed uint64
 	// Options of the ODE sampler.
@@ -89,6 +95,8 @@ func (s *Denoiser) Generate(ctx context.Context, r Request) ([]float32, error) {
 		return nil, fmt.Errorf("diffusion: condition latent has %d values, want %d", len(r.Condition), n)
 	case !(r.FPS > 0):
 		return nil, fmt.Errorf("diffusion: fps must be > 0, got %g", r.FPS)
+	case len(r.Extra) != r.LatentSize(c.ExtraChannels):
+		return nil, fmt.Errorf("diffusion: extra conditioning has %d values, want %d (%d channels)", len(r.Extra), r.LatentSize(c.ExtraChannels), c.ExtraChannels)
 	}
 	batch := 1
 	if r.Guidance != 0 {
@@ -152,6 +160,9 @@ func (s *Denoiser) Generate(ctx context.Context, r Request) ([]float32, error) {
 			tensors.FromFlatDataAndDimensions(repeat(clean), dims...),
 			tensors.FromFlatDataAndDimensions(repeat(aug), dims...),
 			tensors.FromFlatDataAndDimensions(sig, batch))
+	}
+	if c.ExtraChannels > 0 {
+		args = append(args, tensors.FromFlatDataAndDimensions(repeat(r.Extra), batch, r.Frames, r.Height, r.Width, c.ExtraChannels))
 	}
 	defer func() {
 		for _, a := range args[2:] {

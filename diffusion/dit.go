@@ -50,6 +50,9 @@ type Inputs struct {
 	// ConditionMask is 1 on the latent frames given as condition, [B, T] (Video2World only;
 	// nil means none).
 	ConditionMask *graph.Node
+	// Extra is the per-position conditioning, [B, T, H, W, ExtraChannels]; required when
+	// Config.ExtraChannels > 0, ignored otherwise.
+	Extra *graph.Node
 }
 
 // Forward runs the network: it returns F(c_in·x, c_noise), shaped like X, the raw output that
@@ -92,6 +95,14 @@ func (m *DiT) Forward(scope *model.Scope, in Inputs) *graph.Node {
 	}
 	pm = graph.ConvertDType(pm, x.DType())
 	parts = append(parts, graph.BroadcastToDims(graph.Reshape(pm, b, 1, h, w, 1), b, t, h, w, 1))
+	if c.ExtraChannels > 0 {
+		e := in.Extra
+		if e == nil || e.Rank() != 5 || e.Shape().Dim(0) != b || e.Shape().Dim(1) != t || e.Shape().Dim(2) != h ||
+			e.Shape().Dim(3) != w || e.Shape().Dim(4) != c.ExtraChannels {
+			exceptions.Panicf("diffusion: Extra must be [%d, %d, %d, %d, %d]", b, t, h, w, c.ExtraChannels)
+		}
+		parts = append(parts, graph.ConvertDType(e, x.DType()))
+	}
 	x = graph.Concatenate(parts, -1)
 
 	tokens := nn.Linear(scope.At("x_embedder").At("proj").At("1"), patchify(x, pt, ps), c.ModelChannels, false) // [B, t, h, w, D]

@@ -44,6 +44,8 @@ type Conditioning struct {
 	// [B, T, H, W, C] holds their clean values and AugmentedLatent the same plus noise of
 	// standard deviation AugmentSigma [B]. Nil ConditionMask means Text2World.
 	ConditionMask, ConditionLatent, AugmentedLatent, AugmentSigma *graph.Node
+	// Extra is the per-position conditioning of a model with Config.ExtraChannels (Inputs.Extra).
+	Extra *graph.Node
 }
 
 // Denoise is the preconditioned denoiser, computed in float32 around a network that runs in
@@ -76,7 +78,7 @@ func (m *DiT) Denoise(scope *model.Scope, x, sigma *graph.Node, cond Conditionin
 	}
 	out := m.Forward(scope, Inputs{
 		X: graph.ConvertDType(graph.Mul(x, cIn), m.cfg.ComputeDType()), Timestep: cNoise, Context: cond.Context, FPS: cond.FPS,
-		PaddingMask: cond.PaddingMask, ConditionMask: cond.ConditionMask,
+		PaddingMask: cond.PaddingMask, ConditionMask: cond.ConditionMask, Extra: cond.Extra,
 	})
 	out = graph.ConvertDType(out, x.DType())
 	d := graph.Add(graph.Mul(cSkip, x), graph.Mul(cOut, out))

@@ -49,6 +49,11 @@ func DefaultTrainOptions() TrainOptions {
 //	4 image latent  [Bi, 1, H', W', C]
 //	5 image context [Bi, L, ContextDim]
 //	6 image padding [Bi, H', W']
+//
+// A model with Config.ExtraChannels takes instead one more tensor after the first four (no
+// joint image training):
+//
+//	4 extra    [B, T, H, W, ExtraChannels]  the per-position conditioning (BatchExtra)
 const (
 	BatchLatent = iota
 	BatchContext
@@ -58,6 +63,9 @@ const (
 	BatchImageContext
 	BatchImagePadding
 )
+
+// BatchExtra is the index of the extra conditioning of a model with Config.ExtraChannels.
+const BatchExtra = 4
 
 // TrainLoss returns the EDM denoising loss for train.Run: for each sample draw σ log-normal,
 // noise the latent, denoise it and take λ(σ)·|D(x+σn; σ) - x|² averaged over the latent
@@ -75,20 +83,27 @@ func (m *DiT) TrainLoss(opts TrainOptions) (train.LossFn, error) {
 		}
 	}
 	return func(scope *model.Scope, batch []*graph.Node) *graph.Node {
+		if m.cfg.ExtraChannels > 0 {
+			if len(batch) != 5 {
+				panic(fmt.Sprintf("diffusion: TrainLoss of a model with extra channels wants 5 batch tensors, got %d", len(batch)))
+			}
+			return m.domainLoss(scope, opts, batch[BatchLatent], batch[BatchContext], batch[BatchFPS], batch[BatchPadding], batch[BatchExtra], true)
+		}
 		if len(batch) != 4 && len(batch) != 7 {
 			panic(fmt.Sprintf("diffusion: TrainLoss wants 4 or 7 batch tensors, got %d", len(batch)))
 		}
-		loss := m.domainLoss(scope, opts, batch[BatchLatent], batch[BatchContext], batch[BatchFPS], batch[BatchPadding], true)
+		loss := m.domainLoss(scope, opts, batch[BatchLatent], batch[BatchContext], batch[BatchFPS], batch[BatchPadding], nil, true)
 		if len(batch) == 7 {
-			img := m.domainLoss(scope, opts, batch[BatchImageLatent], batch[BatchImageContext], nil, batch[BatchImagePadding], false)
+			img := m.domainLoss(scope, opts, batch[BatchImageLatent], batch[BatchImageContext], nil, batch[BatchImagePadding], nil, false)
 			loss = graph.Add(loss, graph.MulScalar(img, opts.ImageWeight))
 		}
 		return loss
 	}, nil
 }
 
-// domainLoss is the loss of one batch of videos (fps given) or images (fps nil).
-func (m *DiT) domainLoss(scope *model.Scope, opts TrainOptions, x0, context, fps, padding *graph.Node, video bool) *graph.Node {
+// domainLoss is the loss of one batch of videos (fps given) or images (fps nil); extra is the
+// per-position conditioning (nil without ExtraChannels).
+func (m *DiT) domainLoss(scope *model.Scope, opts TrainOptions, x0, context, fps, padding, extra *graph.Node, video bool) *graph.Node {
 	g := x0.Graph()
 	b, t := x0.Shape().Dim(0), x0.Shape().Dim(1)
 	rng := scope.Store()
@@ -102,7 +117,7 @@ func (m *DiT) domainLoss(scope *model.Scope, opts TrainOptions, x0, context, fps
 			graph.Const(g, float32(opts.TextDropout))), dtypes.Float32)
 		context = graph.Mul(context, graph.Reshape(keep, b, 1, 1))
 	}
-	cond := Conditioning{Context: context, FPS: fps, PaddingMask: padding}
+	cond := Conditioning{Context: context, FPS: fps, PaddingMask: padding, Extra: extra}
 	if m.cfg.Video2World {
 		choices := opts.CondFrames
 		if !video || len(choices) == 0 {
