@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wfm-platform/wfm/guardrail"
 	"github.com/wfm-platform/wfm/internal/atomicfile"
 	"github.com/wfm-platform/wfm/video"
 	"github.com/wfm-platform/wfm/worldgen"
@@ -35,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	api.HandleFunc("POST /v1/detokenize", s.handleDetokenize)
 	api.HandleFunc("POST /v1/guard/prompt", s.handleGuardPrompt)
 	api.HandleFunc("GET /v1/models", s.handleModels)
+	api.HandleFunc("GET /v1/reports", s.handleReports)
 	api.HandleFunc("GET /metrics", s.handleMetrics)
 	api.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeInvalid, "no such endpoint: "+r.Method+" "+r.URL.Path)
@@ -49,6 +51,7 @@ func (s *Server) routes() http.Handler {
 		_, _ = w.Write(OpenAPI)
 	})
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /reports/{name...}", s.handleReport)
 	mux.Handle("/", pageHandler())
 	return s.count(mux)
 }
@@ -217,15 +220,17 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, err)
 		return
 	}
-	verdict, err := s.promptGuard.CheckPrompt(r.Context(), p.Prompt)
-	if err != nil || !verdict.Allowed {
-		s.metrics.reject("blocked")
-		msg := "prompt blocked by the pre-guard: " + verdict.Reason()
-		if err != nil {
-			msg = "prompt blocked: the pre-guard failed closed: " + err.Error()
-		}
-		writeJSON(w, http.StatusUnprocessableEntity, errorBody{APIError{Code: CodeBlocked, Message: msg, Verdict: &verdict}})
+	verdict, ok := s.guardText(w, r, "prompt", p.Prompt)
+	if !ok {
 		return
+	}
+	var negVerdict *guardrail.Verdict
+	if neg := *p.NegativePrompt; strings.TrimSpace(neg) != "" && neg != worldgen.DefaultNegativePrompt {
+		v, ok := s.guardText(w, r, "negative prompt", neg)
+		if !ok {
+			return
+		}
+		negVerdict = &v
 	}
 	if wait, err := s.reserve(m); err != nil {
 		if errors.Is(err, ErrQueueFull) {
@@ -245,7 +250,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &Video{ID: id, Object: "video", Status: StatusQueued, Model: name, Params: p, Seed: *p.Seed,
-		CreatedAt: now, PromptVerdict: &verdict, Owner: owner(r)}
+		CreatedAt: now, PromptVerdict: &verdict, NegativePromptVerdict: negVerdict, Owner: owner(r)}
 	if p.TimeoutSeconds > 0 {
 		d := now.Add(time.Duration(p.TimeoutSeconds * float64(time.Second)))
 		v.Deadline = &d
@@ -265,6 +270,23 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/v1/videos/"+id)
 	writeJSON(w, http.StatusAccepted, &accepted)
+}
+
+// guardText passes a submission's text (what names it: "prompt", "negative prompt") through
+// the pre-guard. When it is blocked, or the guard fails (closed), it answers 422 with the reason
+// and the verdict and returns false.
+func (s *Server) guardText(w http.ResponseWriter, r *http.Request, what, text string) (guardrail.Verdict, bool) {
+	verdict, err := s.promptGuard.CheckPrompt(r.Context(), text)
+	if err == nil && verdict.Allowed {
+		return verdict, true
+	}
+	s.metrics.reject("blocked")
+	msg := what + " blocked by the pre-guard: " + verdict.Reason()
+	if err != nil {
+		msg = what + " blocked: the pre-guard failed closed: " + err.Error()
+	}
+	writeJSON(w, http.StatusUnprocessableEntity, errorBody{APIError{Code: CodeBlocked, Message: msg, Verdict: &verdict}})
+	return verdict, false
 }
 
 // storeUpload sniffs and decodes a condition upload and writes it, atomically, under the job's

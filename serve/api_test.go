@@ -113,8 +113,9 @@ func TestNonLoopbackNeedsKeys(t *testing.T) {
 	}
 }
 
-// TestBlockedPrompt: a prompt the pre-guard blocks is 422 with the reason and the verdict, and
-// creates no job; /v1/guard/prompt gives the same verdict.
+// TestBlockedPrompt: a prompt or negative prompt the pre-guard blocks is 422 with the reason and
+// the verdict, and creates no job; an allowed negative prompt's verdict is recorded;
+// /v1/guard/prompt gives the same verdict.
 func TestBlockedPrompt(t *testing.T) {
 	ts := startServer(t, Config{Models: []string{"fake:m"}})
 	var e errorBody
@@ -125,10 +126,24 @@ func TestBlockedPrompt(t *testing.T) {
 		e.Error.Verdict.Allowed || !strings.Contains(e.Error.Message, "kill") {
 		t.Fatalf("blocked: %d %+v", r.StatusCode, e)
 	}
+	neg := fakeJob("a robot learns")
+	neg["negative_prompt"] = "a man k1lls a guard"
+	body, _ = json.Marshal(neg)
+	e = errorBody{}
+	r = ts.do(t, "POST", "/v1/videos", "application/json", body, &e)
+	if r.StatusCode != http.StatusUnprocessableEntity || e.Error.Code != CodeBlocked || e.Error.Verdict == nil ||
+		!strings.HasPrefix(e.Error.Message, "negative prompt blocked") || !strings.Contains(e.Error.Message, "kill") {
+		t.Fatalf("blocked negative prompt: %d %+v", r.StatusCode, e)
+	}
 	var list VideoList
 	ts.do(t, "GET", "/v1/videos", "", nil, &list)
 	if len(list.Data) != 0 {
 		t.Fatalf("a blocked prompt made %d jobs", len(list.Data))
+	}
+	neg["negative_prompt"] = "a dull grey wall"
+	v, _ := ts.submit(t, neg)
+	if v == nil || v.NegativePromptVerdict == nil || !v.NegativePromptVerdict.Allowed {
+		t.Fatalf("an allowed negative prompt: %+v", v)
 	}
 	var g struct {
 		Verdict struct{ Allowed bool }
@@ -341,7 +356,8 @@ func TestServiceEndpoints(t *testing.T) {
 	ts.do(t, "GET", "/v1/openapi.json", "", nil, &doc)
 	for _, route := range []string{"POST /v1/videos", "GET /v1/videos", "GET /v1/videos/{id}", "DELETE /v1/videos/{id}",
 		"GET /v1/videos/{id}/content", "GET /v1/videos/{id}/events", "POST /v1/tokenize", "POST /v1/detokenize",
-		"POST /v1/guard/prompt", "GET /v1/models", "GET /healthz", "GET /metrics", "GET /v1/openapi.json"} {
+		"POST /v1/guard/prompt", "GET /v1/models", "GET /v1/reports", "GET /reports/{name}", "GET /healthz", "GET /metrics",
+		"GET /v1/openapi.json"} {
 		method, path, _ := strings.Cut(route, " ")
 		if doc.Paths[path][strings.ToLower(method)] == nil {
 			t.Errorf("the OpenAPI document lacks %s", route)

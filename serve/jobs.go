@@ -73,7 +73,8 @@ func (s *Server) lookup(id string) (*Video, error) {
 }
 
 // cancelJob cancels a queued job at once, or asks a running one to stop (it ends cancelled
-// within a denoiser step). A finished job is returned as it is.
+// within a denoiser step). A finished job is deleted: its record, its videos and its condition
+// upload; the job is returned as it was, with Deleted set.
 func (s *Server) cancelJob(id string) (*Video, error) {
 	if !ValidID(id) {
 		return nil, errNotFound
@@ -81,8 +82,8 @@ func (s *Server) cancelJob(id string) (*Video, error) {
 	s.mu.Lock()
 	aj := s.active[id]
 	if aj == nil {
-		s.mu.Unlock()
-		return s.db.get(id)
+		defer s.mu.Unlock()
+		return s.deleteJob(id)
 	}
 	aj.cancelled = true
 	if aj.cancel != nil { // running: the worker finishes it
@@ -108,6 +109,23 @@ func (s *Server) cancelJob(id string) (*Video, error) {
 	s.mu.Unlock()
 	s.metrics.finished(&v, 0)
 	return &v, s.db.put(&v)
+}
+
+// deleteJob removes finished job id's record, then its files. s.mu must be held (no job
+// finishes meanwhile).
+func (s *Server) deleteJob(id string) (*Video, error) {
+	v, err := s.db.remove(id)
+	if err != nil {
+		return nil, err
+	}
+	s.removeOutputs(id)
+	if v.InputExt != "" {
+		if err := os.Remove(s.inputPath(id, v.InputExt)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.Warn("serve: remove a deleted job's upload", "job", id, "err", err)
+		}
+	}
+	v.Deleted = true
+	return v, nil
 }
 
 // notify wakes the event streams of aj. s.mu must be held.

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,5 +181,52 @@ func TestListPages(t *testing.T) {
 		if r := ts.do(t, "GET", "/v1/videos/"+bad, "", nil, &e); r.StatusCode != 404 || e.Error.Code != "not_found" {
 			t.Fatalf("GET %s: %d %+v", bad, r.StatusCode, e)
 		}
+	}
+}
+
+// TestDeleteFinished: DELETE of a finished job removes its record, its videos and its
+// condition upload; the job is gone from the list, and a second DELETE is 404.
+func TestDeleteFinished(t *testing.T) {
+	resetFake()
+	releaseFake()
+	dir := t.TempDir()
+	ts := startServer(t, Config{Models: []string{"fake:m"}, DataDir: dir})
+	body, ct := multipartBody(t, fakeJob("kept a moment"), testPNG(t, 16, 16), "")
+	var v Video
+	if r := ts.do(t, "POST", "/v1/videos", ct, body, &v); r.StatusCode != 202 {
+		t.Fatalf("submit: %d", r.StatusCode)
+	}
+	ts.wait(t, v.ID)
+	if r := ts.do(t, "GET", "/v1/videos/"+v.ID+"/content?format=gif", "", nil, nil); r.StatusCode != 200 {
+		t.Fatalf("content: %d", r.StatusCode)
+	}
+	files := func() []string {
+		var out []string
+		for _, sub := range []string{"videos", "inputs"} {
+			m, _ := filepath.Glob(filepath.Join(dir, sub, v.ID+"*"))
+			out = append(out, m...)
+		}
+		return out
+	}
+	if f := files(); len(f) != 3 { // the upload, the Y4M and the GIF
+		t.Fatalf("before the delete: %v", f)
+	}
+	var d Video
+	if r := ts.do(t, "DELETE", "/v1/videos/"+v.ID, "", nil, &d); r.StatusCode != 200 || !d.Deleted || d.Status != StatusCompleted {
+		t.Fatalf("delete: %d %+v", r.StatusCode, d)
+	}
+	if f := files(); len(f) != 0 {
+		t.Fatalf("files left after the delete: %v", f)
+	}
+	if r := ts.do(t, "GET", "/v1/videos/"+v.ID, "", nil, nil); r.StatusCode != 404 {
+		t.Fatalf("get after the delete: %d", r.StatusCode)
+	}
+	if r := ts.do(t, "DELETE", "/v1/videos/"+v.ID, "", nil, nil); r.StatusCode != 404 {
+		t.Fatalf("second delete: %d", r.StatusCode)
+	}
+	var list VideoList
+	ts.do(t, "GET", "/v1/videos", "", nil, &list)
+	if len(list.Data) != 0 {
+		t.Fatalf("the list still has %d jobs", len(list.Data))
 	}
 }

@@ -58,15 +58,20 @@ type Video struct {
 	RunSeconds   float64 `json:"run_seconds,omitempty"`
 	// Attempts counts runs begun (a job interrupted by a restart runs again).
 	Attempts int `json:"attempts"`
-	// PromptVerdict is the pre-guard's verdict at submission; Report.Guardrails holds every
+	// PromptVerdict is the pre-guard's verdict on the prompt at submission; Report.Guardrails holds every
 	// verdict of the run.
 	PromptVerdict *guardrail.Verdict `json:"prompt_verdict,omitempty"`
-	Report        *worldgen.Report   `json:"report,omitempty"`
-	Error         *APIError          `json:"error,omitempty"`
+	// NegativePromptVerdict is the pre-guard's verdict on the negative prompt (absent when it
+	// is empty or worldgen.DefaultNegativePrompt).
+	NegativePromptVerdict *guardrail.Verdict `json:"negative_prompt_verdict,omitempty"`
+	Report                *worldgen.Report   `json:"report,omitempty"`
+	Error                 *APIError          `json:"error,omitempty"`
 	// Formats are the /content formats available (mp4 when ffmpeg was found, y4m, gif).
 	Formats []string `json:"formats,omitempty"`
 	// Owner is the name of the API key that submitted the job.
 	Owner string `json:"owner,omitempty"`
+	// Deleted is set in the answer to DELETE of a finished job: its record and files are gone.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Finished reports whether the job has reached a final status.
@@ -151,6 +156,24 @@ func (s *store) get(id string) (*Video, error) {
 		}
 		v = new(Video)
 		return json.Unmarshal(data, v)
+	})
+	return v, err
+}
+
+// remove deletes job id's record and returns it (errNotFound when there is none).
+func (s *store) remove(id string) (*Video, error) {
+	var v *Video
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(jobsBucket)
+		data := b.Get([]byte(id))
+		if data == nil {
+			return errNotFound
+		}
+		v = new(Video)
+		if err := json.Unmarshal(data, v); err != nil {
+			return fmt.Errorf("serve: job %s in the database: %w", id, err)
+		}
+		return b.Delete([]byte(id))
 	})
 	return v, err
 }
