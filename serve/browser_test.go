@@ -125,6 +125,13 @@ func TestBrowserPage(t *testing.T) {
 	if got := eval[string](t, ctx, `localStorage.getItem('wfm.apiKey')`); got != token {
 		t.Errorf("localStorage key %q, want the token typed", got)
 	}
+	// The benchmark reports folder is listed with links to its files, which the server serves.
+	waitJS(t, ctx, `document.querySelector('#reports-list a') !== null`, "the benchmark reports list")
+	if href := eval[string](t, ctx, `document.querySelector('#reports-list a').href`); href != base+"/reports/serve.md" {
+		t.Errorf("report link %q, want %s/reports/serve.md", href, base)
+	} else if status, _, body := get(t, href, ""); status != http.StatusOK || string(body) != "# wfm serve\n" {
+		t.Errorf("GET %s: %d %q", href, status, body)
+	}
 
 	// A prompt with markup in it must come back as text, never as elements.
 	prompt := `a red ball <b id="injected">falls</b> onto a table`
@@ -301,12 +308,17 @@ func TestBrowserPage(t *testing.T) {
 // startTestServer serves the committed tiny model with one API key, and returns its URL.
 func startTestServer(t *testing.T, token string) string {
 	t.Helper()
+	reports := t.TempDir()
+	if err := os.WriteFile(filepath.Join(reports, "serve.md"), []byte("# wfm serve\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := serve.New(serve.Config{
-		Models:   []string{"../diffusion/pretrained/tiny-v2w"},
-		DataDir:  t.TempDir(),
-		Workers:  1,
-		MaxQueue: 16,
-		APIKeys:  []serve.APIKey{{Name: "browser", Token: token}},
+		Models:     []string{"../diffusion/pretrained/tiny-v2w"},
+		DataDir:    t.TempDir(),
+		ReportsDir: reports,
+		Workers:    1,
+		MaxQueue:   16,
+		APIKeys:    []serve.APIKey{{Name: "browser", Token: token}},
 	})
 	if err != nil {
 		t.Fatal(err)

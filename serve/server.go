@@ -53,6 +53,9 @@ type Config struct {
 	// tokens file (default 32 MiB).
 	MaxRequestBytes int64
 	MaxUploadBytes  int64
+	// ReportsDir, when set, is a folder of benchmark reports served read-only under /reports/
+	// (to anyone who reaches the server, like the page) and listed by GET /v1/reports.
+	ReportsDir string
 	// Backend runs the models; nil opens backend.Open(BackendName), which Close releases.
 	Backend     compute.Backend
 	BackendName string
@@ -85,6 +88,7 @@ type Server struct {
 	auth        *authenticator
 	limits      *limiters
 	metrics     *metrics
+	reports     *os.Root // Config.ReportsDir, or nil
 	ffmpeg      bool
 	started     time.Time
 	handler     http.Handler
@@ -193,6 +197,9 @@ func New(cfg Config) (*Server, error) {
 		if err := removePartials(d); err != nil {
 			return nil, err
 		}
+	}
+	if s.reports, err = openReports(cfg.ReportsDir); err != nil {
+		return nil, err
 	}
 	if s.db, err = openStore(filepath.Join(cfg.DataDir, "jobs.db")); err != nil {
 		return nil, err
@@ -410,6 +417,9 @@ func (s *Server) Close() error {
 		if err := s.db.close(); err != nil && first == nil {
 			first = err
 		}
+	}
+	if s.reports != nil {
+		s.reports.Close()
 	}
 	if s.ownsBackend && s.b != nil {
 		s.b.Finalize()

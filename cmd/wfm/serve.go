@@ -30,10 +30,12 @@ until interrupted (see the README's "wfm serve" section and GET /v1/openapi.json
   POST /v1/videos (JSON, or multipart with a condition image or video) -> 202 and a job id
   GET /v1/videos, GET|DELETE /v1/videos/{id}, GET /v1/videos/{id}/content (mp4, y4m, gif)
   GET /v1/videos/{id}/events (Server-Sent Events), POST /v1/tokenize, POST /v1/detokenize,
-  POST /v1/guard/prompt, GET /v1/models, GET /healthz, GET /metrics, and the web page at /.
+  POST /v1/guard/prompt, GET /v1/models, GET /v1/reports, GET /healthz, GET /metrics, and the
+  web page at /. --reports DIR serves a folder of benchmark reports read-only under /reports/.
 
 Jobs, their parameters and results live in a database under --data (jobs.db, with the uploads
-and videos beside it; one server per folder). After a crash or kill -9, a restarted server
+and videos beside it; one server per folder). DELETE of a finished job removes its record and
+files; nothing is removed otherwise. After a crash or kill -9, a restarted server
 serves the finished jobs and runs the unfinished ones again. At most --max-queue jobs wait; a
 submission beyond that gets 429 with Retry-After.
 
@@ -103,6 +105,7 @@ without keys is refused unless --allow-remote-without-keys. Every prompt passes 
 	f.StringVar(&cfg.DataDir, "data", "", "folder of the job database, uploads and videos (created; locked while serving)")
 	f.IntVar(&cfg.MaxQueue, "max-queue", 64, "jobs that may wait for a worker; beyond it submissions get 429")
 	f.IntVar(&cfg.Workers, "workers", 1, "jobs each model runs at once (each worker compiles its own copy)")
+	f.StringVar(&cfg.ReportsDir, "reports", "", "folder of benchmark reports to serve read-only under /reports/ (the page lists them)")
 	f.StringVar(&keysFile, "api-keys", "", "file of API keys (NAME TOKEN per line)")
 	f.BoolVar(&cfg.AllowRemoteWithoutKeys, "allow-remote-without-keys", false, "allow a non-loopback --addr without --api-keys")
 	f.Float64Var(&cfg.RateLimit, "rate-limit", 20, "requests per second per key (per client address without keys); negative: no limit")

@@ -77,6 +77,7 @@
     showKeyState();
     loadModels();
     loadJobs(true);
+    loadReports();
   });
 
   // ---- models ----
@@ -539,10 +540,41 @@
   $('jobs-refresh').addEventListener('click', () => loadJobs(true));
   $('jobs-more').addEventListener('click', () => loadJobs(false));
 
+  // ---- benchmark reports ----
+
+  async function loadReports() {
+    const ul = $('reports-list');
+    let files;
+    try {
+      const body = await api('/v1/reports');
+      files = (body && body.data) || [];
+    } catch (e) {
+      $('reports-empty').textContent = 'reports: ' + e.message;
+      $('reports-empty').hidden = false;
+      return;
+    }
+    ul.replaceChildren();
+    for (const f of files) {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = f.url;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.textContent = f.name;
+      const info = document.createElement('span');
+      info.className = 'muted';
+      info.textContent = ' ' + f.size + ' bytes, ' + new Date(f.modified_at).toLocaleString();
+      li.append(a, info);
+      ul.append(li);
+    }
+    $('reports-empty').hidden = files.length > 0;
+  }
+
   // ---- start ----
 
   $('api-key').value = apiKey();
   showKeyState();
   loadModels();
   loadJobs(true);
+  loadReports();
 })();
