@@ -81,8 +81,8 @@ func (s *Server) cancelJob(id string) (*Video, error) {
 	}
 	s.mu.Lock()
 	aj := s.active[id]
-	if aj == nil {
-		defer s.mu.Unlock()
+	if aj == nil { // finished (or unknown): no one changes it any more
+		s.mu.Unlock()
 		return s.deleteJob(id)
 	}
 	aj.cancelled = true
@@ -111,8 +111,7 @@ func (s *Server) cancelJob(id string) (*Video, error) {
 	return &v, s.db.put(&v)
 }
 
-// deleteJob removes finished job id's record, then its files. s.mu must be held (no job
-// finishes meanwhile).
+// deleteJob removes finished job id's record, then its files.
 func (s *Server) deleteJob(id string) (*Video, error) {
 	v, err := s.db.remove(id)
 	if err != nil {

@@ -68,6 +68,7 @@ type RequestError struct {
 	Reason string
 }
 
+// Error says which field is at fault and why.
 func (e *RequestError) Error() string {
 	if e.Field == "" {
 		return "serve: " + e.Reason

@@ -49,6 +49,7 @@ type Error struct {
 	serve.APIError
 }
 
+// Error gives the status code, the server's error code and its message.
 func (e *Error) Error() string {
 	return fmt.Sprintf("wfm serve: %d %s: %s", e.Status, e.Code, e.Message)
 }
@@ -138,7 +139,8 @@ func (c *Client) Video(ctx context.Context, id string) (*serve.Video, error) {
 	return &v, c.getJSON(ctx, "GET", "/v1/videos/"+url.PathEscape(id), "", nil, &v)
 }
 
-// Cancel cancels a job.
+// Cancel cancels a queued or running job; a finished job it deletes (its record and files:
+// the answer has Deleted set).
 func (c *Client) Cancel(ctx context.Context, id string) (*serve.Video, error) {
 	var v serve.Video
 	return &v, c.getJSON(ctx, "DELETE", "/v1/videos/"+url.PathEscape(id), "", nil, &v)
@@ -268,6 +270,12 @@ func (c *Client) GuardPrompt(ctx context.Context, prompt string) (guardrail.Verd
 func (c *Client) Models(ctx context.Context) (*serve.ModelList, error) {
 	var l serve.ModelList
 	return &l, c.getJSON(ctx, "GET", "/v1/models", "", nil, &l)
+}
+
+// Reports lists the benchmark reports the server was given (its /reports/ folder).
+func (c *Client) Reports(ctx context.Context) (*serve.ReportList, error) {
+	var l serve.ReportList
+	return &l, c.getJSON(ctx, "GET", "/v1/reports", "", nil, &l)
 }
 
 // Health is GET /healthz.

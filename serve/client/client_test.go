@@ -94,6 +94,15 @@ func TestClient(t *testing.T) {
 	if err != nil || len(list.Data) != 1 || list.Data[0].ID != v.ID {
 		t.Fatalf("list %+v %v", list, err)
 	}
+	if reports, err := c.Reports(ctx); err != nil || reports.Object != "list" || len(reports.Data) != 0 {
+		t.Fatalf("reports (none given): %+v %v", reports, err)
+	}
+	if d, err := c.Cancel(ctx, v.ID); err != nil || !d.Deleted {
+		t.Fatalf("delete the finished job: %+v %v", d, err)
+	}
+	if _, err := c.Video(ctx, v.ID); !errors.As(err, &e) || e.Status != 404 {
+		t.Fatalf("the deleted job: %v", err)
+	}
 	bad := client.New(c.BaseURL, "wrong-token-000000000000")
 	if _, err := bad.Models(ctx); !errors.As(err, &e) || e.Status != 401 {
 		t.Fatalf("wrong key: %v", err)
