@@ -22,11 +22,15 @@ import (
 )
 
 // TestServeCommand: wfm serve loads the committed model, says where it listens and that it is
-// loopback-only without keys, answers /v1/models, and exits 0 when interrupted, releasing the
+// loopback-only without keys, answers /v1/models, serves --reports, and exits 0 when interrupted, releasing the
 // data folder for the next server.
 func TestServeCommand(t *testing.T) {
-	data := t.TempDir()
-	args := []string{"serve", "--addr", "127.0.0.1:0", "--models", "../../diffusion/pretrained/tiny-v2w", "--data", data}
+	data, reports := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(reports, "serve.md"), []byte("# serve\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--models", "../../diffusion/pretrained/tiny-v2w", "--data", data,
+		"--reports", reports}
 	{
 		round := 0
 		ctx, cancel := context.WithCancel(context.Background())
@@ -58,6 +62,11 @@ func TestServeCommand(t *testing.T) {
 		resp.Body.Close()
 		if len(models.Data) != 1 || models.Data[0].Name != "tiny-v2w" {
 			t.Fatalf("models: %+v", models)
+		}
+		if resp, err := http.Get(base + "/reports/serve.md"); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("--reports: %v %v", resp, err)
+		} else {
+			resp.Body.Close()
 		}
 		cancel()
 		select {
