@@ -19,6 +19,7 @@ import (
 
 	"github.com/wfm-platform/wfm/backend"
 	"github.com/wfm-platform/wfm/diffusion"
+	"github.com/wfm-platform/wfm/diffusion/tokendecoder"
 	"github.com/wfm-platform/wfm/guardrail"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/video"
@@ -54,6 +55,13 @@ type Options struct {
 	NoGuardrails bool
 	// Guard is the guardrail pair to run; nil means guardrail.Default().
 	Guard *guardrail.Guard
+	// DiffusionDecoder, when set, is a diffusion decoder folder (package
+	// diffusion/tokendecoder; wfm train diffusion-decoder) trained on the model's DV tokenizer:
+	// Generate decodes the ids with it (a CV latent sampled from them, seeded with each video's
+	// Seed) instead of the DV decoder. Its videos must have its training window's length.
+	DiffusionDecoder string
+	// DiffusionSteps is the diffusion decoder's sampler steps (0: diffusion.DefaultSteps).
+	DiffusionSteps int
 }
 
 // Generator is an autoregressive model loaded for generation: the model (and, when it has
@@ -75,6 +83,8 @@ type Generator struct {
 	text        *diffusion.ModelTextEncoder
 	guard       *guardrail.Guard
 	decoders    map[decoderKey]*Decoder
+	diffDec     *tokendecoder.Decoder // nil without Options.DiffusionDecoder
+	diffSteps   int
 }
 
 type decoderKey struct {
@@ -121,6 +131,17 @@ func Open(b compute.Backend, dir string, opts Options) (*Generator, error) {
 	if err := g.load(dir, opts); err != nil {
 		_ = g.Close()
 		return nil, err
+	}
+	if opts.DiffusionDecoder != "" {
+		if g.diffDec, err = tokendecoder.Open(g.b, opts.DiffusionDecoder); err != nil {
+			_ = g.Close()
+			return nil, invalidError{err}
+		}
+		if g.diffDec.Info().DVSHA256 != g.tok.SHA256 {
+			_ = g.Close()
+			return nil, invalidf("diffusion decoder %s was trained on tokenizer %s, not the model's %s", opts.DiffusionDecoder, g.diffDec.Info().DVTokenizer, g.tokPath)
+		}
+		g.diffSteps = opts.DiffusionSteps
 	}
 	return g, nil
 }
@@ -204,6 +225,10 @@ func (g *Generator) Close() error {
 	for w, c := range g.codecs {
 		c.Close()
 		delete(g.codecs, w)
+	}
+	if g.diffDec != nil {
+		g.diffDec.Close()
+		g.diffDec = nil
 	}
 	if g.ownsBackend && g.b != nil {
 		g.b.Finalize()
@@ -350,6 +375,9 @@ func (g *Generator) Generate(ctx context.Context, r GenerateRequest) (*GenerateR
 		return res, invalidf("frame rate %g", r.FPS)
 	case r.Medusa && g.cfg.MedusaHeads == 0:
 		return res, invalidf("model %s has no Medusa heads (train them with TrainMedusa)", g.path)
+	case g.diffDec != nil && (r.Frames != g.diffDec.Info().Frames || r.Width != g.diffDec.Info().Width || r.Height != g.diffDec.Info().Height):
+		di := g.diffDec.Info()
+		return res, invalidf("%d frames at %dx%d: the diffusion decoder decodes %d frames at %dx%d", r.Frames, r.Width, r.Height, di.Frames, di.Width, di.Height)
 	}
 	grid := Grid{T: 1 + (r.Frames-1)/t, H: r.Height / s, W: r.Width / s}
 	if err := g.m.CheckGrid(grid, 0); err != nil {
@@ -416,7 +444,12 @@ func (g *Generator) Generate(ctx context.Context, r GenerateRequest) (*GenerateR
 	for i, ids := range c.IDs {
 		tok := &tokenizer.Tokens{Config: g.tok.Config, Frames: r.Frames, Height: r.Height, Width: r.Width, FPS: res.FPS,
 			Window: r.Frames, Dims: []int{1, grid.T, grid.H, grid.W}, IDs: ids}
-		clip, err := codec.DecodeContext(ctx, tok, nil)
+		var clip *video.Clip
+		if g.diffDec != nil {
+			clip, err = g.diffDec.Decode(ctx, tok, tokendecoder.DecodeOptions{Seed: r.Videos[i].Seed, Steps: g.diffSteps})
+		} else {
+			clip, err = codec.DecodeContext(ctx, tok, nil)
+		}
 		if err != nil {
 			return res, fmt.Errorf("autoregressive: video %d: decode: %w", i, err)
 		}

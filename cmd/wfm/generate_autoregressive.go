@@ -26,6 +26,8 @@ var generateARFlags struct {
 	topP        float64
 	medusa      bool
 	batch       int
+	diffDecoder string
+	diffSteps   int
 }
 
 // addGenerateARFlags puts the autoregressive model's flags on wfm generate.
@@ -34,6 +36,8 @@ func addGenerateARFlags(f *pflag.FlagSet) {
 	f.IntVar(&generateARFlags.topK, "top-k", 0, "autoregressive: sample among the k most likely tokens (0: all)")
 	f.Float64Var(&generateARFlags.topP, "top-p", 0, "autoregressive: nucleus sampling mass (0 or 1: all)")
 	f.BoolVar(&generateARFlags.medusa, "medusa", false, "autoregressive: speculative decoding with the model's Medusa heads (the same tokens, fewer decoder calls)")
+	f.StringVar(&generateARFlags.diffDecoder, "diffusion-decoder", "", "autoregressive: decode the tokens with this diffusion decoder folder (wfm train diffusion-decoder) instead of the DV decoder")
+	f.IntVar(&generateARFlags.diffSteps, "diffusion-steps", 35, "autoregressive: sampler steps of --diffusion-decoder")
 	f.IntVar(&generateARFlags.batch, "batch", 1, "autoregressive: videos generated together from --input, seeds --seed, --seed+1, ... (written to --out with -1, -2, ... before the extension)")
 }
 
@@ -127,6 +131,8 @@ func runGenerateAR(cmd *cobra.Command, a generateARArgs) error {
 		return usagef("generate: --cond-frames must be 1 or 9")
 	case fl.batch < 1:
 		return usagef("generate: --batch must be at least 1")
+	case fl.diffSteps < 1:
+		return usagef("generate: --diffusion-steps must be at least 1")
 	case a.fps < 0:
 		return usagef("generate: need --fps >= 0")
 	}
@@ -158,7 +164,8 @@ func runGenerateAR(cmd *cobra.Command, a generateARArgs) error {
 		return err
 	}
 	defer b.Finalize()
-	g, err := autoregressive.Open(b, a.weights, autoregressive.Options{EMA: a.ema, Tokenizer: a.tok, NoGuardrails: a.noGuard})
+	g, err := autoregressive.Open(b, a.weights, autoregressive.Options{EMA: a.ema, Tokenizer: a.tok, NoGuardrails: a.noGuard,
+		DiffusionDecoder: fl.diffDecoder, DiffusionSteps: fl.diffSteps})
 	if err != nil {
 		return generateError(err)
 	}
