@@ -265,6 +265,9 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	accepted := *v // once queued, v belongs to the worker
 	if err := s.enqueue(m, v); err != nil {
+		if v.InputExt != "" {
+			_ = os.Remove(s.inputPath(id, v.InputExt))
+		}
 		writeErr(w, err)
 		return
 	}
