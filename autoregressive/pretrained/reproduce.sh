@@ -22,7 +22,7 @@
 set -euo pipefail
 run=${1:-out/ar}
 tok=${TOK:-tokenizer/pretrained/dv8x16x16-tiny.safetensors}
-clips=${CLIPS:-640}; val=${VAL:-40}; batch=${BATCH:-8}; preset=${PRESET:-small}
+clips=${CLIPS:-4040}; val=${VAL:-40}; batch=${BATCH:-8}; preset=${PRESET:-small}
 steps1=${STEPS1:-2000}; steps2=${STEPS2:-1000}; steps3=${STEPS3:-500}; lr=${LR:-1e-3}
 ema=${EMA:-0.999}
 backend=${BACKEND:-go}; wfm=${WFM:-}
