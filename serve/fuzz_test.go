@@ -121,3 +121,22 @@ func FuzzValidID(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReportName: a /reports/ name passes only when it stays inside the folder (no "..", no
+// absolute path, no backslash tricks on the way to a file name) and names no dotfile.
+func FuzzReportName(f *testing.F) {
+	for _, s := range []string{"serve.md", "sub/load.json", "../x", ".git/config", "a/../../b", "/etc/passwd", "a//b", "a/.env", `..\x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if !reportName(name) {
+			return
+		}
+		const root = "/reports-root"
+		joined := filepath.Join(root, filepath.FromSlash(name))
+		if !strings.HasPrefix(joined, root+string(filepath.Separator)) || strings.Contains(name, "/.") ||
+			strings.HasPrefix(name, ".") || filepath.Clean(joined) != joined {
+			t.Fatalf("accepted %q (%s)", name, joined)
+		}
+	})
+}
