@@ -62,8 +62,9 @@ type trainDiffDecoderResult struct {
 
 // evalDiffDecoderResult is what wfm eval diffusion-decoder prints.
 type evalDiffDecoderResult struct {
-	Decoder string `json:"decoder"`
-	Steps   int    `json:"steps"`
+	Decoder  string  `json:"decoder"`
+	Steps    int     `json:"steps"`
+	SigmaMin float64 `json:"sigma_min"`
 	tokendecoder.Quality
 }
 
@@ -166,6 +167,7 @@ diffusion-decoder' take. The same command resumes a run exactly.`,
 		decoder       string
 		steps, nclips int
 		seed          uint64
+		sigmaMin      float64
 	)
 	ev := &cobra.Command{
 		Use:   "diffusion-decoder",
@@ -187,6 +189,8 @@ with the clip (PSNR over RGB, SSIM the mean over R, G, B; video/quality).`,
 				return usagef("eval diffusion-decoder: want 1 <= --clips <= --hold-out")
 			case steps < 1:
 				return usagef("eval diffusion-decoder: --steps must be >= 1")
+			case sigmaMin < 0:
+				return usagef("eval diffusion-decoder: --sigma-min must be >= 0")
 			}
 			_, held, err := tokendecoder.ReadClips(cmd.Context(), evalClips.data, evalClips.prefix, evalClips.frames, w, h, 1, evalClips.holdOf)
 			if err != nil {
@@ -203,11 +207,11 @@ with the clip (PSNR over RGB, SSIM the mean over R, G, B; video/quality).`,
 				return err
 			}
 			defer d.Close()
-			q, err := d.Compare(cmd.Context(), held, tokendecoder.DecodeOptions{Seed: seed, Steps: steps}, nil)
+			q, err := d.Compare(cmd.Context(), held, tokendecoder.DecodeOptions{Seed: seed, Steps: steps, SigmaMin: sigmaMin}, nil)
 			if err != nil {
 				return err
 			}
-			p := evalDiffDecoderResult{Decoder: decoder, Steps: steps, Quality: q}
+			p := evalDiffDecoderResult{Decoder: decoder, Steps: steps, SigmaMin: sigmaMin, Quality: q}
 			return printResult(cmd.OutOrStdout(), p, func(w io.Writer) error {
 				fmt.Fprintf(w, "clips              %d held out (%s)\n", q.Clips, evalClips.data)
 				fmt.Fprintf(w, "DV decode          PSNR %.2f dB  SSIM %.4f\n", q.DVPSNR, q.DVSSIM)
@@ -221,6 +225,7 @@ with the clip (PSNR over RGB, SSIM the mean over R, G, B; video/quality).`,
 	ef.StringVar(&decoder, "decoder", "", "diffusion decoder folder ('wfm train diffusion-decoder --out')")
 	ef.IntVar(&nclips, "clips", 16, "held-out clips measured (the last ones)")
 	ef.IntVar(&steps, "steps", 35, "sampler steps")
+	ef.Float64Var(&sigmaMin, "sigma-min", 0, "end of the noise schedule (0: the sampler's default)")
 	ef.Uint64Var(&seed, "seed", 1, "noise seed of the first clip (clip i: seed+i)")
 	evalCmd.AddCommand(ev)
 }

@@ -130,6 +130,9 @@ type DecodeOptions struct {
 	Seed uint64
 	// Steps is the number of sampler steps (0: diffusion.DefaultSteps).
 	Steps int
+	// SigmaMin is where the schedule ends (0: diffusion.DefaultSigmaMin): a higher one returns
+	// the network's mean estimate at that noise level (smoother, often higher PSNR).
+	SigmaMin float64
 }
 
 // Open loads the decoder folder dir (Train's run folder or a copy of its model.safetensors,
@@ -246,7 +249,7 @@ func (d *Decoder) Decode(ctx context.Context, tok *tokenizer.Tokens, opts Decode
 	}
 	lat, err := d.den.Generate(ctx, diffusion.Request{Frames: t, Height: h, Width: w, FPS: fps,
 		Context: make([]float32, d.cfg.ContextDim), Extra: extra, Seed: opts.Seed,
-		Options: diffusion.SampleOptions{Steps: opts.Steps}})
+		Options: diffusion.SampleOptions{Steps: opts.Steps, SigmaMin: opts.SigmaMin}})
 	if err != nil {
 		return nil, fmt.Errorf("tokendecoder: %w", err)
 	}
