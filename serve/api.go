@@ -303,7 +303,7 @@ func (s *Server) storeUpload(ctx context.Context, id string, data []byte) (strin
 	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
 		return "", "", err
 	}
-	if err := checkUpload(ctx, data, ext, path); err != nil {
+	if _, err := decodeMedia(ctx, data, ext, "input", uploadLimits, path); err != nil {
 		_ = os.Remove(path)
 		return "", "", err
 	}

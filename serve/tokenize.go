@@ -1,12 +1,10 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"image"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,7 +14,6 @@ import (
 	"github.com/wfm-platform/wfm/internal/atomicfile"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/video"
-	"github.com/wfm-platform/wfm/worldgen"
 )
 
 // tokenizeLimits bound a video given to /v1/tokenize.
@@ -91,48 +88,17 @@ func (s *Server) decodeUpload(ctx context.Context, data []byte, lim video.Limits
 	if err != nil {
 		return nil, err
 	}
-	bad := func(err error) error { return &RequestError{Field: "body", Reason: err.Error()} }
-	opts := video.Options{Limits: lim}
-	switch ext {
-	case ".png", ".jpg":
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-		if err != nil {
-			return nil, bad(err)
+	path := ""
+	if needsFile(ext) {
+		if path, err = s.scratch(ext); err != nil {
+			return nil, err
 		}
-		if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > lim.MaxWidth || cfg.Height > lim.MaxHeight {
-			return nil, &RequestError{Field: "body", Reason: "image too large or empty"}
+		defer os.Remove(path)
+		if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
+			return nil, err
 		}
-		img, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
-			return nil, bad(err)
-		}
-		return video.FromImages([]image.Image{img}, worldgen.DefaultFPS)
-	case ".gif":
-		c, err := video.DecodeGIF(data, "body", opts)
-		if err != nil {
-			return nil, bad(err)
-		}
-		return c, nil
-	case ".y4m":
-		c, err := video.DecodeY4M(bytes.NewReader(data), "body", opts)
-		if err != nil {
-			return nil, bad(err)
-		}
-		return c, nil
 	}
-	path, err := s.scratch(ext)
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(path)
-	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
-		return nil, err
-	}
-	c, err := video.Read(ctx, path, opts)
-	if err != nil {
-		return nil, &RequestError{Field: "body", Reason: strings.ReplaceAll(err.Error(), path, "body")}
-	}
-	return c, nil
+	return decodeMedia(ctx, data, ext, "body", lim, path)
 }
 
 // handleTokenize encodes the video of the body (PNG, JPEG, GIF, Y4M, MP4 or WebM) with

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/worldgen"
 )
 
 // uploadLimits bound what a condition upload may decode to.
@@ -42,39 +43,48 @@ func sniffUpload(data []byte) (contentType, ext string, err error) {
 	return ct, "", &RequestError{Field: "input", Reason: "unsupported content " + ct + " (want PNG, JPEG, GIF, Y4M, MP4 or WebM)"}
 }
 
-// checkUpload decodes an in-memory upload of the given extension within uploadLimits, so that a
-// job is accepted only with an input its run can read. MP4 and WebM need a file for ffmpeg:
-// they are checked at path (already written) instead.
-func checkUpload(ctx context.Context, data []byte, ext, path string) error {
-	bad := func(err error) error { return &RequestError{Field: "input", Reason: err.Error()} }
+// decodeMedia decodes an upload of the given extension (sniffUpload's) within lim; an error is
+// a RequestError naming field. Images, GIF and Y4M are decoded from data; MP4 and WebM need a
+// file for ffmpeg: path, which must hold data (the server's path never shows in the error).
+func decodeMedia(ctx context.Context, data []byte, ext, field string, lim video.Limits, path string) (*video.Clip, error) {
+	bad := func(err error) error { return &RequestError{Field: field, Reason: err.Error()} }
+	opts := video.Options{Limits: lim}
 	switch ext {
 	case ".png", ".jpg":
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			return bad(err)
+			return nil, bad(err)
 		}
-		if cfg.Width > uploadLimits.MaxWidth || cfg.Height > uploadLimits.MaxHeight || cfg.Width < 1 || cfg.Height < 1 {
-			return &RequestError{Field: "input", Reason: "image too large or empty"}
+		if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > lim.MaxWidth || cfg.Height > lim.MaxHeight {
+			return nil, &RequestError{Field: field, Reason: "image too large or empty"}
 		}
-		if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
-			return bad(err)
+		img, _, err := image.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, bad(err)
 		}
+		return video.FromImages([]image.Image{img}, worldgen.DefaultFPS)
 	case ".gif":
-		if _, err := video.DecodeGIF(data, "input", video.Options{Limits: uploadLimits}); err != nil {
-			return bad(err)
+		c, err := video.DecodeGIF(data, field, opts)
+		if err != nil {
+			return nil, bad(err)
 		}
+		return c, nil
 	case ".y4m":
-		if _, err := video.DecodeY4M(bytes.NewReader(data), "input", video.Options{Limits: uploadLimits}); err != nil {
-			return bad(err)
+		c, err := video.DecodeY4M(bytes.NewReader(data), field, opts)
+		if err != nil {
+			return nil, bad(err)
 		}
-	default:
-		if _, err := video.Read(ctx, path, video.Options{Limits: uploadLimits}); err != nil {
-			// The server's own path is no business of the client's.
-			return &RequestError{Field: "input", Reason: strings.ReplaceAll(err.Error(), path, "input")}
-		}
+		return c, nil
 	}
-	return nil
+	c, err := video.Read(ctx, path, opts)
+	if err != nil {
+		return nil, &RequestError{Field: field, Reason: strings.ReplaceAll(err.Error(), path, field)}
+	}
+	return c, nil
 }
+
+// needsFile reports whether decodeMedia reads an upload of extension ext from a file.
+func needsFile(ext string) bool { return ext == ".mp4" || ext == ".webm" }
 
 // parseMultipartSubmission reads a multipart POST /v1/videos: the "request" field holds the
 // JSON VideoParams (at most maxRequest bytes), the optional "input" file the condition image or
