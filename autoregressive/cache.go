@@ -306,13 +306,53 @@ func (d *Decoder) run(lastOnly bool, ids [][]int32) (*Logits, error) {
 		}
 		flat = append(flat, row...)
 	}
-	exec, err := d.exec(execKey{lastOnly: lastOnly, medusa: d.medusa, window: d.window(d.length + k)})
-	if err != nil {
-		return nil, err
-	}
 	idt := tensors.FromFlatDataAndDimensions(flat, d.batch, k)
 	post := tensors.FromScalar(int32(d.length))
 	defer func() { _ = idt.FinalizeAll(); _ = post.FinalizeAll() }()
+	key := execKey{lastOnly: lastOnly, medusa: d.medusa, window: d.window(d.length + k)}
+	if _, ok := d.execs[key]; !ok && !lastOnly {
+		// The first call of k tokens also runs the graphs of the larger windows the generation
+		// will reach, on the same tokens (they write the same cache entries): their compilation,
+		// and the backend's one-time preparation of the weights for each new graph, happen
+		// now rather than in the middle of the decoding.
+		for w := key.window; w < d.Capacity(); {
+			w = min(2*w, d.Capacity())
+			out, err := d.call(execKey{medusa: d.medusa, window: w}, idt, post)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range out {
+				_ = t.FinalizeAll()
+			}
+		}
+	}
+	out, err := d.call(key, idt, post)
+	if err != nil {
+		return nil, err
+	}
+	lg := &Logits{Batch: d.batch, Len: out[0].Shape().Dim(1), Vocab: c.VocabSize}
+	lg.Values = tensors.MustCopyFlatData[float32](out[0])
+	_ = out[0].FinalizeAll()
+	if d.medusa {
+		all := tensors.MustCopyFlatData[int32](out[1])
+		lg.GuessAt = int(tensors.ToScalar[int32](out[2]))
+		_ = out[1].FinalizeAll()
+		_ = out[2].FinalizeAll()
+		for j := range c.MedusaHeads {
+			lg.Guesses = append(lg.Guesses, all[j*d.batch:(j+1)*d.batch])
+		}
+	}
+	d.length += k
+	return lg, nil
+}
+
+// call runs the graph of key on ids and pos with the caches (donated), which it replaces with
+// the updated ones, and returns the other outputs.
+func (d *Decoder) call(key execKey, idt, post *tensors.Tensor) ([]*tensors.Tensor, error) {
+	exec, err := d.exec(key)
+	if err != nil {
+		return nil, err
+	}
 	args := []any{idt, post}
 	for i := range d.kt {
 		for _, t := range []*tensors.Tensor{d.kt[i], d.v[i]} {
@@ -325,7 +365,7 @@ func (d *Decoder) run(lastOnly bool, ids [][]int32) (*Logits, error) {
 			args = append(args, donated)
 		}
 	}
-	if c.CrossAttn {
+	if d.m.cfg.CrossAttn {
 		args = append(args, d.textMask)
 		for _, t := range d.textKV {
 			args = append(args, t)
@@ -336,25 +376,11 @@ func (d *Decoder) run(lastOnly bool, ids [][]int32) (*Logits, error) {
 		d.broken = fmt.Errorf("autoregressive: decoding step: %w", err)
 		return nil, d.broken
 	}
-	caches := out[1:]
-	lg := &Logits{Batch: d.batch, Len: out[0].Shape().Dim(1), Vocab: c.VocabSize}
-	lg.Values = tensors.MustCopyFlatData[float32](out[0])
-	_ = out[0].FinalizeAll()
-	if d.medusa {
-		all := tensors.MustCopyFlatData[int32](out[1])
-		lg.GuessAt = int(tensors.ToScalar[int32](out[2]))
-		_ = out[1].FinalizeAll()
-		_ = out[2].FinalizeAll()
-		for j := range c.MedusaHeads {
-			lg.Guesses = append(lg.Guesses, all[j*d.batch:(j+1)*d.batch])
-		}
-		caches = out[3:]
-	}
+	caches := out[len(out)-2*len(d.kt):]
 	for i := range d.kt {
 		d.kt[i], d.v[i] = caches[2*i], caches[2*i+1]
 	}
-	d.length += k
-	return lg, nil
+	return out[:len(out)-2*len(d.kt)], nil
 }
 
 func (d *Decoder) freeText() {
