@@ -6,7 +6,7 @@ import "github.com/spf13/cobra"
 // the shared loop of package train: checkpoints, exact resume, metrics.jsonl and loss plots.
 var trainCmd = &cobra.Command{
 	Use:   "train",
-	Short: "Train or fine-tune a model (tokenizer, diffusion) with the shared training loop",
+	Short: "Train or fine-tune a model (tokenizer, diffusion, autoregressive, medusa, textenc) with the shared training loop",
 	Long: `train runs the shared training loop for one model family. Every run writes checkpoints
 (weights, optimizer, data-loader position, RNG), metrics.jsonl and loss.png to --out, and running
 the same command again resumes from the newest checkpoint with the same results as an
