@@ -73,7 +73,7 @@ func init() {
 		clips                       diffDecoderClipFlags
 		dv, cv, out                 string
 		width, blocks, heads, batch int
-		noProgress                  bool
+		noProgress, residual        bool
 	)
 	tc := train.DefaultConfig()
 	tc.Steps, tc.LR, tc.MinLR, tc.WarmupSteps, tc.EMADecay = 2000, 1e-3, 1e-4, 50, 0.999
@@ -120,7 +120,7 @@ diffusion-decoder' take. The same command resumes a run exactly.`,
 			}
 			defer b.Finalize()
 			r, err := tokendecoder.Train(cmd.Context(), b, trainClips, tokendecoder.TrainOptions{Loop: loop, DVTokenizer: dv, CVTokenizer: cv,
-				Width: width, Blocks: blocks, Heads: heads, BatchSize: batch, Log: cmd.ErrOrStderr()})
+				Width: width, Blocks: blocks, Heads: heads, BatchSize: batch, Residual: residual, Log: cmd.ErrOrStderr()})
 			if err != nil {
 				return err
 			}
@@ -159,6 +159,7 @@ diffusion-decoder' take. The same command resumes a run exactly.`,
 	f.IntVar(&tc.CheckpointEvery, "ckpt-every", tc.CheckpointEvery, "steps between checkpoints")
 	f.IntVar(&tc.KeepCheckpoints, "keep", tc.KeepCheckpoints, "checkpoints kept (0: all)")
 	f.Uint64Var(&tc.Seed, "seed", tc.Seed, "random seed (shuffling, noise)")
+	f.BoolVar(&residual, "residual", false, "also condition on the DV decode's CV latent and sample the offset from it")
 	f.BoolVar(&noProgress, "no-progress", false, "no progress bar")
 	trainCmd.AddCommand(cmd)
 

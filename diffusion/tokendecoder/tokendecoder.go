@@ -39,6 +39,11 @@ type Info struct {
 	FPS    float64 `json:"fps"`
 	// Clips is the number of training clips.
 	Clips int `json:"clips"`
+	// Residual says the DiT samples the offset from the base latent (TrainOptions.Residual),
+	// whose normalization BaseMean and BaseStd record (per latent frame and channel).
+	Residual bool      `json:"residual,omitempty"`
+	BaseMean []float32 `json:"base_mean,omitempty"`
+	BaseStd  []float32 `json:"base_std,omitempty"`
 }
 
 // Tokenizers are the two codecs of a decoder, opened for windows of Frames frames.
@@ -114,6 +119,22 @@ func (t *tokenizers) codes(ids []int32) ([]float32, error) {
 	return out, nil
 }
 
+// base is the CV latent of the DV decode of ids: the starting point of a residual decoder.
+func (t *tokenizers) base(ctx context.Context, ids *tokenizer.Tokens) ([]float32, error) {
+	clip, err := t.dv.DecodeContext(ctx, ids, nil)
+	if err != nil {
+		return nil, fmt.Errorf("DV decode: %w", err)
+	}
+	lat, err := t.cv.EncodeContext(ctx, clip, nil)
+	if err != nil {
+		return nil, fmt.Errorf("CV encode: %w", err)
+	}
+	if len(lat.Dims) != 5 || lat.Dims[0] != 1 || lat.Dims[1] != ids.Dims[1] || lat.Dims[2] != ids.Dims[2] || lat.Dims[3] != ids.Dims[3] {
+		return nil, fmt.Errorf("CV latent %v for ids %v: not one grid", lat.Dims, ids.Dims)
+	}
+	return lat.Latent, nil
+}
+
 // Decoder is a trained diffusion decoder with its tokenizers, on one backend. It is not safe
 // for concurrent use.
 type Decoder struct {
@@ -165,7 +186,15 @@ func Open(b compute.Backend, dir string) (*Decoder, error) {
 		return nil, fmt.Errorf("tokendecoder: the tokenizers of %s changed since training (sha256 %.12s/%.12s, recorded %.12s/%.12s)",
 			dir, tok.dvSum, tok.cvSum, info.DVSHA256, info.CVSHA256)
 	}
-	if tok.fsq.Dim() != cfg.ExtraChannels || tok.cvCfg.LatentChannels != cfg.LatentChannels {
+	wantExtra := tok.fsq.Dim()
+	if info.Residual {
+		wantExtra += cfg.LatentChannels
+		if len(info.BaseMean) == 0 || len(info.BaseMean) != len(info.BaseStd) || len(info.BaseMean)%cfg.LatentChannels != 0 {
+			tok.close()
+			return nil, fmt.Errorf("tokendecoder: %s: a residual decoder without its base statistics", filepath.Join(dir, InfoFile))
+		}
+	}
+	if wantExtra != cfg.ExtraChannels || tok.cvCfg.LatentChannels != cfg.LatentChannels {
 		tok.close()
 		return nil, fmt.Errorf("tokendecoder: %s: model takes %d code and %d latent channels, tokenizers give %d and %d",
 			dir, cfg.ExtraChannels, cfg.LatentChannels, tok.fsq.Dim(), tok.cvCfg.LatentChannels)
@@ -240,6 +269,18 @@ func (d *Decoder) Decode(ctx context.Context, tok *tokenizer.Tokens, opts Decode
 		return nil, err
 	}
 	t, h, w := tok.Dims[1], tok.Dims[2], tok.Dims[3]
+	dims := []int{t, h, w, d.cfg.LatentChannels}
+	var base []float32
+	if d.info.Residual {
+		if base, err = d.tok.base(ctx, tok); err != nil {
+			return nil, fmt.Errorf("tokendecoder: %w", err)
+		}
+		bn := d.cfg
+		bn.LatentMean, bn.LatentStd = d.info.BaseMean, d.info.BaseStd
+		nb := append([]float32(nil), base...)
+		bn.Normalize(nb, dims)
+		extra = interleave(extra, d.tok.fsq.Dim(), nb, d.cfg.LatentChannels)
+	}
 	fps := tok.FPS
 	if !(fps > 0) {
 		fps = d.info.FPS
@@ -253,8 +294,10 @@ func (d *Decoder) Decode(ctx context.Context, tok *tokenizer.Tokens, opts Decode
 	if err != nil {
 		return nil, fmt.Errorf("tokendecoder: %w", err)
 	}
-	dims := []int{t, h, w, d.cfg.LatentChannels}
 	d.cfg.Denormalize(lat, dims)
+	for i := range base {
+		lat[i] += base[i]
+	}
 	clip, err := diffusion.DecodeLatent(d.tok.cv, d.tok.cvCfg, lat, dims, tok.Frames, tok.Height, tok.Width, fps)
 	if err != nil {
 		return nil, fmt.Errorf("tokendecoder: CV decode: %w", err)

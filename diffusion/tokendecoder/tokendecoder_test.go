@@ -9,6 +9,7 @@ import (
 	"github.com/wfm-platform/wfm/internal/testutil"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/video/quality"
 )
 
 const (
@@ -124,7 +125,52 @@ func TestTrainDecode(t *testing.T) {
 	t.Logf("quality %+v", q)
 }
 
-// TestDecodeRefusesBadIDs checks Decode's input errors and Open's on a folder without a decoder.
+// TestResidual trains a residual decoder for a few steps: it opens, decodes at the training
+// size, and its untrained output stays near the DV decode (the base), unlike the plain
+// decoder's.
+func TestResidual(t *testing.T) {
+	b := testutil.Backend()
+	clips := squares(t, 8)
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := Train(context.Background(), b, clips, TrainOptions{Loop: loop(dir, 2), DVTokenizer: dvPath, CVTokenizer: cvPath,
+		Width: 48, Blocks: 1, Heads: 4, BatchSize: 8, Residual: true}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(b, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if !d.Info().Residual || d.Config().ExtraChannels != 4+16 {
+		t.Fatalf("info %+v, extra channels %d", d.Info(), d.Config().ExtraChannels)
+	}
+	ctx := context.Background()
+	tok, err := d.EncodeIDs(ctx, clips[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv, err := d.DecodeDV(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := d.Decode(ctx, tok, DecodeOptions{Seed: 1, Steps: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Frames != 9 || out.Width != 16 {
+		t.Fatalf("decoded %d frames at %d wide", out.Frames, out.Width)
+	}
+	_, p, err := quality.PSNR(*out, *dv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p < 15 {
+		t.Errorf("residual decode is %.1f dB from the DV decode, want near it", p)
+	}
+	t.Logf("residual decode vs DV decode: %.1f dB", p)
+}
+
+// TestOpenRefusesNonDecoder checks Open's error on a folder without a decoder.
 func TestOpenRefusesNonDecoder(t *testing.T) {
 	if _, err := Open(testutil.Backend(), t.TempDir()); err == nil {
 		t.Error("Open of an empty folder succeeded")

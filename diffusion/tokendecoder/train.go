@@ -40,6 +40,11 @@ type TrainOptions struct {
 	Width, Blocks, Heads int
 	// BatchSize is the number of clips per step (0: 8).
 	BatchSize int
+	// Residual (our addition, not in Cosmos) also conditions on the DV decode's own CV latent
+	// (the DV-decoded video encoded by the CV tokenizer, "the base") and makes the DiT sample
+	// the CV latent's offset from it: a network that outputs nothing then gives the DV decode
+	// (through the CV tokenizer), and it only has to learn the correction.
+	Residual bool
 	// Log receives notes (clips, latent shape, cache use); nil discards them.
 	Log io.Writer
 }
@@ -54,14 +59,15 @@ type TrainResult struct {
 }
 
 // Config returns the DiT configuration Train builds for latents of channels channels
-// conditioned on codes of codeDim values, width×blocks with heads heads.
-func Config(channels, codeDim, width, blocks, heads int) (diffusion.Config, error) {
+// conditioned on extra values per position (the FSQ code, and with TrainOptions.Residual the
+// base latent too), width×blocks with heads heads.
+func Config(channels, extra, width, blocks, heads int) (diffusion.Config, error) {
 	c, err := diffusion.Preset("tiny")
 	if err != nil {
 		return c, err
 	}
 	c.Name = "token-decoder"
-	c.LatentChannels, c.ExtraChannels = channels, codeDim
+	c.LatentChannels, c.ExtraChannels = channels, extra
 	c.ModelChannels, c.NumBlocks, c.NumHeads = width, blocks, heads
 	c.AdaLNLoRADim = min(c.AdaLNLoRADim, width)
 	c.ContextDim, c.ContextLen = 4, 1
@@ -114,14 +120,18 @@ func Train(ctx context.Context, b compute.Backend, clips []*video.Clip, opts Tra
 		return none, err
 	}
 	defer tok.close()
-	cfg, err := Config(tok.cvCfg.LatentChannels, tok.fsq.Dim(), opts.Width, opts.Blocks, opts.Heads)
+	extra := tok.fsq.Dim()
+	if opts.Residual {
+		extra += tok.cvCfg.LatentChannels
+	}
+	cfg, err := Config(tok.cvCfg.LatentChannels, extra, opts.Width, opts.Blocks, opts.Heads)
 	if err != nil {
 		return none, err
 	}
 	if err := os.MkdirAll(opts.Loop.Dir, 0o755); err != nil {
 		return none, err
 	}
-	set, dims, cached, err := pairs(ctx, tok, clips, cfg, filepath.Join(opts.Loop.Dir, PairsFile))
+	set, dims, cached, err := pairs(ctx, tok, clips, cfg, opts.Residual, filepath.Join(opts.Loop.Dir, PairsFile))
 	if err != nil {
 		return none, err
 	}
@@ -152,7 +162,8 @@ func Train(ctx context.Context, b compute.Backend, clips []*video.Clip, opts Tra
 		return none, err
 	}
 	info := Info{DVTokenizer: opts.DVTokenizer, DVSHA256: tok.dvSum, CVTokenizer: opts.CVTokenizer, CVSHA256: tok.cvSum,
-		Frames: first.Frames, Width: first.Width, Height: first.Height, FPS: first.FPS, Clips: len(clips)}
+		Frames: first.Frames, Width: first.Width, Height: first.Height, FPS: first.FPS, Clips: len(clips),
+		Residual: opts.Residual, BaseMean: set.baseMean, BaseStd: set.baseStd}
 	if err := writeInfo(opts.Loop.Dir, info); err != nil {
 		return none, err
 	}
@@ -161,14 +172,15 @@ func Train(ctx context.Context, b compute.Backend, clips []*video.Clip, opts Tra
 
 // pairSet is the training tensors in diffusion.TrainLoss's layout with BatchExtra.
 type pairSet struct {
-	tensors   []*tensors.Tensor
-	mean, std []float32
+	tensors           []*tensors.Tensor
+	mean, std         []float32
+	baseMean, baseStd []float32 // Residual only
 }
 
 // pairs encodes (or loads from cachePath) every clip's normalized CV latent and FSQ codes.
-func pairs(ctx context.Context, tok *tokenizers, clips []*video.Clip, cfg diffusion.Config, cachePath string) (*pairSet, []int, bool, error) {
+func pairs(ctx context.Context, tok *tokenizers, clips []*video.Clip, cfg diffusion.Config, residual bool, cachePath string) (*pairSet, []int, bool, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s %s %d\n", tok.dvSum, tok.cvSum, len(clips))
+	fmt.Fprintf(h, "%s %s %d %v\n", tok.dvSum, tok.cvSum, len(clips), residual)
 	for _, c := range clips {
 		fmt.Fprintf(h, "%d %d %d %g\n", c.Frames, c.Width, c.Height, c.FPS)
 		h.Write(c.Pix)
@@ -186,6 +198,7 @@ func pairs(ctx context.Context, tok *tokenizers, clips []*video.Clip, cfg diffus
 	n := len(clips)
 	per := dims[0] * dims[1] * dims[2]
 	codes := make([]float32, 0, n*per*tok.fsq.Dim())
+	var bases []float32
 	for i, c := range clips {
 		ids, err := tok.dv.EncodeContext(ctx, c, nil)
 		if err != nil {
@@ -199,10 +212,32 @@ func pairs(ctx context.Context, tok *tokenizers, clips []*video.Clip, cfg diffus
 			return nil, nil, false, err
 		}
 		codes = append(codes, cs...)
+		if residual {
+			base, err := tok.base(ctx, ids)
+			if err != nil {
+				return nil, nil, false, fmt.Errorf("tokendecoder: clip %d: %w", i, err)
+			}
+			bases = append(bases, base...)
+		}
 	}
-	mean, std := diffusion.LatentStats(latents, dims)
+	set := &pairSet{}
+	extra := codes
+	if residual {
+		for i := range latents {
+			latents[i] -= bases[i]
+		}
+		set.baseMean, set.baseStd = diffusion.LatentStats(bases, dims)
+		bn := cfg
+		bn.LatentMean, bn.LatentStd = set.baseMean, set.baseStd
+		size := per * dims[3]
+		for i := range n {
+			bn.Normalize(bases[i*size:(i+1)*size], dims)
+		}
+		extra = interleave(codes, tok.fsq.Dim(), bases, dims[3])
+	}
+	set.mean, set.std = diffusion.LatentStats(latents, dims)
 	norm := cfg
-	norm.LatentMean, norm.LatentStd = mean, std
+	norm.LatentMean, norm.LatentStd = set.mean, set.std
 	for i := range n {
 		norm.Normalize(latents[i*per*dims[3]:(i+1)*per*dims[3]], dims)
 	}
@@ -215,9 +250,9 @@ func pairs(ctx context.Context, tok *tokenizers, clips []*video.Clip, cfg diffus
 		tensors.FromFlatDataAndDimensions(make([]float32, n*cfg.ContextLen*cfg.ContextDim), n, cfg.ContextLen, cfg.ContextDim),
 		tensors.FromFlatDataAndDimensions(fps, n),
 		tensors.FromFlatDataAndDimensions(make([]float32, n*dims[1]*dims[2]), n, dims[1], dims[2]),
-		tensors.FromFlatDataAndDimensions(codes, n, dims[0], dims[1], dims[2], tok.fsq.Dim()),
+		tensors.FromFlatDataAndDimensions(extra, n, dims[0], dims[1], dims[2], cfg.ExtraChannels),
 	}
-	set := &pairSet{tensors: ts, mean: mean, std: std}
+	set.tensors = ts
 	if err := savePairs(cachePath, key, set, dims); err != nil {
 		return nil, nil, false, err
 	}
@@ -228,9 +263,11 @@ var errStale = errors.New("made from other clips or tokenizers")
 
 // cacheMeta is the cache's metadata besides the key.
 type cacheMeta struct {
-	Mean []float32 `json:"latent_mean"`
-	Std  []float32 `json:"latent_std"`
-	Dims []int     `json:"dims"`
+	Mean     []float32 `json:"latent_mean"`
+	Std      []float32 `json:"latent_std"`
+	BaseMean []float32 `json:"base_mean,omitempty"`
+	BaseStd  []float32 `json:"base_std,omitempty"`
+	Dims     []int     `json:"dims"`
 }
 
 // savePairs writes set to path atomically under key.
@@ -243,7 +280,7 @@ func savePairs(path, key string, set *pairSet, dims []int) error {
 		}
 		ts = append(ts, st)
 	}
-	js, err := json.Marshal(cacheMeta{Mean: set.mean, Std: set.std, Dims: dims})
+	js, err := json.Marshal(cacheMeta{Mean: set.mean, Std: set.std, BaseMean: set.baseMean, BaseStd: set.baseStd, Dims: dims})
 	if err != nil {
 		return err
 	}
@@ -268,7 +305,7 @@ func loadPairs(path, key string) (*pairSet, []int, error) {
 	if err := json.Unmarshal([]byte(md["stats"]), &meta); err != nil || len(meta.Dims) != 4 {
 		return nil, nil, fmt.Errorf("tokendecoder: pair cache %s: bad stats (%v)", path, err)
 	}
-	set := &pairSet{mean: meta.Mean, std: meta.Std}
+	set := &pairSet{mean: meta.Mean, std: meta.Std, baseMean: meta.BaseMean, baseStd: meta.BaseStd}
 	for i := range 5 {
 		st, err := f.Read(fmt.Sprintf("pairs/%d", i))
 		if err != nil {
@@ -319,4 +356,15 @@ func ReadClips(ctx context.Context, dir, prefix string, frames, width, height, m
 		return first[:total-holdOut], first[total-holdOut:], nil
 	}
 	return first[:maxTrain], ring, nil
+}
+
+// interleave joins per-position vectors: a's na values then b's nb values, position by position.
+func interleave(a []float32, na int, b []float32, nb int) []float32 {
+	n := len(a) / na
+	out := make([]float32, 0, n*(na+nb))
+	for p := range n {
+		out = append(out, a[p*na:(p+1)*na]...)
+		out = append(out, b[p*nb:(p+1)*nb]...)
+	}
+	return out
 }
