@@ -67,6 +67,9 @@
 // model's sampling should end and how strongly it should be guided (Denoiser.Generate applies
 // the first unless told otherwise, wfm generate both). Denoiser.EvaluateDenoiser measures a Video2World
 // denoiser at each noise level against copying the last frame.
+// Config.ExtraChannels adds a per-position conditioning input (Inputs.Extra) concatenated to the
+// noisy latent, which the autoregressive model's diffusion decoder (package tokendecoder) uses
+// for the DV tokens' codes.
 //
 // # Data and text
 //
