@@ -143,13 +143,15 @@ func writeError(w http.ResponseWriter, code int, errCode, msg string) {
 	writeJSON(w, code, errorBody{APIError{Code: errCode, Message: msg}})
 }
 
-// writeErr maps an error to its response: a request error 400 (413 for a body too large), a
-// missing job 404, anything else 500.
+// writeErr maps an error to its response: a request error 400 (413 for a body too large, 408
+// for one too slow), a missing job 404, anything else 500.
 func writeErr(w http.ResponseWriter, err error) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
 		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body over the limit of %d bytes", tooBig.Limit))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeError(w, http.StatusRequestTimeout, "timeout", "the request body did not arrive in time")
 	case errors.Is(err, errNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "no such job")
 	case errors.Is(err, worldgen.ErrInvalid):
@@ -159,9 +161,28 @@ func writeErr(w http.ResponseWriter, err error) {
 	}
 }
 
-// readBody reads at most limit bytes of r's body (more is a *http.MaxBytesError).
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// readBody reads at most limit bytes of r's body (more is a *http.MaxBytesError) within the
+// body timeout.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) (data []byte, err error) {
+	defer s.bodyDeadline(w)(&err)
 	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+}
+
+// bodyDeadline gives the reading of a request's body s.bodyTimeout, so that a client trickling
+// its body cannot hold the request open. Call what it returns with the reading's error once
+// the body is read: it lifts the deadline after a success (event streams and long handlers are
+// not bounded), and after a failure closes the connection after the answer (the rest of the
+// body is not waited for).
+func (s *Server) bodyDeadline(w http.ResponseWriter) func(*error) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.bodyTimeout))
+	return func(err *error) {
+		if *err != nil {
+			w.Header().Set("Connection", "close")
+			return
+		}
+		_ = rc.SetReadDeadline(time.Time{})
+	}
 }
 
 // upload is a condition file taken from a multipart submission.
@@ -178,7 +199,7 @@ func (s *Server) parseSubmission(w http.ResponseWriter, r *http.Request) (VideoP
 	}
 	switch ct {
 	case "application/json":
-		data, err := readBody(w, r, s.cfg.MaxRequestBytes)
+		data, err := s.readBody(w, r, s.cfg.MaxRequestBytes)
 		if err != nil {
 			return VideoParams{}, nil, err
 		}
@@ -189,7 +210,10 @@ func (s *Server) parseSubmission(w http.ResponseWriter, r *http.Request) (VideoP
 			return VideoParams{}, nil, invalidf("multipart body without a boundary")
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxRequestBytes+s.cfg.MaxUploadBytes)
-		return parseMultipartSubmission(r.Body, params["boundary"], s.cfg.MaxRequestBytes, s.cfg.MaxUploadBytes)
+		done := s.bodyDeadline(w)
+		p, up, err := parseMultipartSubmission(r.Body, params["boundary"], s.cfg.MaxRequestBytes, s.cfg.MaxUploadBytes)
+		done(&err)
+		return p, up, err
 	}
 	return VideoParams{}, nil, &RequestError{Field: "Content-Type", Reason: ct + ": want application/json or multipart/form-data"}
 }
@@ -524,7 +548,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleGuardPrompt(w http.ResponseWriter, r *http.Request) {
-	data, err := readBody(w, r, s.cfg.MaxRequestBytes)
+	data, err := s.readBody(w, r, s.cfg.MaxRequestBytes)
 	if err != nil {
 		writeErr(w, err)
 		return

@@ -1,18 +1,22 @@
 package serve
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wfm-platform/wfm/internal/testutil"
 	"github.com/wfm-platform/wfm/video"
@@ -368,5 +372,31 @@ func TestServiceEndpoints(t *testing.T) {
 	}
 	if r := ts.do(t, "GET", "/static/index.html/../../serve.go", "", nil, nil); r.StatusCode == 200 {
 		t.Errorf("static path escape: %d", r.StatusCode)
+	}
+}
+
+// TestSlowBody: a body that does not arrive within the body timeout is 408, JSON or multipart,
+// and the connection is not held.
+func TestSlowBody(t *testing.T) {
+	ts := startServer(t, Config{Models: []string{"fake:m"}})
+	ts.bodyTimeout = 300 * time.Millisecond
+	host := strings.TrimPrefix(ts.URL, "http://")
+	for _, ct := range []string{"application/json", "multipart/form-data; boundary=xyz"} {
+		conn, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		fmt.Fprintf(conn, "POST /v1/videos HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: 1000\r\n\r\n--xyz\r\n", ct)
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", ct, err)
+		}
+		resp.Body.Close()
+		conn.Close()
+		if resp.StatusCode != http.StatusRequestTimeout || time.Since(start) > 5*time.Second {
+			t.Errorf("%s: %d after %v, want 408 after the body timeout", ct, resp.StatusCode, time.Since(start))
+		}
 	}
 }

@@ -65,6 +65,9 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// defaultBodyTimeout bounds the reading of a request body: 32 MiB at 300 kB/s.
+const defaultBodyTimeout = 2 * time.Minute
+
 // DefaultAddr is where a server listens when Config.Addr is empty: loopback only.
 const DefaultAddr = "127.0.0.1:8080"
 
@@ -90,6 +93,7 @@ type Server struct {
 	metrics     *metrics
 	reports     *os.Root // Config.ReportsDir, or nil
 	ffmpeg      bool
+	bodyTimeout time.Duration // to read a request's body (defaultBodyTimeout)
 	started     time.Time
 	handler     http.Handler
 
@@ -162,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, models: map[string]*model{}, tokenizers: map[string]*tokenizerEntry{},
-		active: map[string]*activeJob{}, metrics: newMetrics(), started: time.Now(),
+		active: map[string]*activeJob{}, metrics: newMetrics(), started: time.Now(), bodyTimeout: defaultBodyTimeout,
 		ffmpeg: video.FFmpegAvailable(video.Options{})}
 	if len(cfg.APIKeys) > 0 {
 		s.auth = newAuthenticator(cfg.APIKeys)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/wfm-platform/wfm/video"
@@ -86,6 +87,13 @@ func decodeMedia(ctx context.Context, data []byte, ext, field string, lim video.
 // needsFile reports whether decodeMedia reads an upload of extension ext from a file.
 func needsFile(ext string) bool { return ext == ".mp4" || ext == ".webm" }
 
+// transportError reports whether a body's read error is the transport's (a body over the
+// limit, or too slow), which writeErr answers as such, rather than malformed content.
+func transportError(err error) bool {
+	var tooBig *http.MaxBytesError
+	return errors.As(err, &tooBig) || errors.Is(err, os.ErrDeadlineExceeded)
+}
+
 // parseMultipartSubmission reads a multipart POST /v1/videos: the "request" field holds the
 // JSON VideoParams (at most maxRequest bytes), the optional "input" file the condition image or
 // video (at most maxUpload bytes). Any other part, or either twice, is refused.
@@ -101,8 +109,7 @@ func parseMultipartSubmission(body io.Reader, boundary string, maxRequest, maxUp
 			break
 		}
 		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			if transportError(err) {
 				return VideoParams{}, nil, err
 			}
 			return VideoParams{}, nil, invalidf("multipart body: %v", err)
@@ -121,8 +128,7 @@ func parseMultipartSubmission(body io.Reader, boundary string, maxRequest, maxUp
 		data, err := io.ReadAll(io.LimitReader(part, limit+1))
 		part.Close()
 		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			if transportError(err) {
 				return VideoParams{}, nil, err
 			}
 			return VideoParams{}, nil, invalidf("multipart part %q: %v", name, err)
