@@ -33,11 +33,12 @@
 // removed by age: a finished job stays until a DELETE removes its record and files.
 //
 // Security: bearer API keys (Config.APIKeys, compared in constant time; a key sees, cancels and
-// deletes only its own jobs), per-key rate limits, request and upload size limits, uploads
-// sniffed and decoded before a job is accepted, and the prompt guard on every prompt and
-// negative prompt (a blocked one is 422 with the reason and creates nothing). Without keys the
-// server refuses a non-loopback address unless Config.AllowRemoteWithoutKeys. The page, its
-// assets, /healthz, /v1/openapi.json and the reports are open; everything else is behind the key.
+// deletes only its own jobs), per-key rate limits, request and upload size limits (and 2
+// minutes to send a body), uploads sniffed and decoded before a job is accepted, and the prompt
+// guard on every prompt and negative prompt (a blocked one is 422 with the reason and creates
+// nothing). Without keys the server refuses a non-loopback address unless
+// Config.AllowRemoteWithoutKeys. The page, its assets, /healthz, /v1/openapi.json and the
+// reports are open; everything else is behind the key.
 //
 // Metrics: /metrics gives the queue, job latency and run-time histograms, evaluations, HTTP
 // responses, and the process's CPU memory (Go heap, resident set). No compute backend reports
