@@ -217,6 +217,7 @@ with the clip (PSNR over RGB, SSIM the mean over R, G, B; video/quality).`,
 				fmt.Fprintf(w, "clips              %d held out (%s)\n", q.Clips, evalClips.data)
 				fmt.Fprintf(w, "DV decode          PSNR %.2f dB  SSIM %.4f\n", q.DVPSNR, q.DVSSIM)
 				fmt.Fprintf(w, "diffusion decoder  PSNR %.2f dB  SSIM %.4f  (%d steps)\n", q.DiffusionPSNR, q.DiffusionSSIM, steps)
+				fmt.Fprintf(w, "CV round trip      PSNR %.2f dB  SSIM %.4f  (ceiling: the clip through the CV tokenizer)\n", q.CVPSNR, q.CVSSIM)
 				return nil
 			})
 		},

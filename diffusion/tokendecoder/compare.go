@@ -10,8 +10,10 @@ import (
 
 // Quality is the mean PSNR (dB, RGB) and SSIM (mean of R, G, B) of decoded clips against the
 // originals (video/quality), for the plain DV decode and for the diffusion decoder from the
-// same ids.
+// same ids, and the CV tokenizer's own round trip of the clip: the ceiling of any decoder into
+// its latent space.
 type Quality struct {
+	CVPSNR, CVSSIM               float64
 	Clips                        int
 	DVPSNR, DVSSIM               float64
 	DiffusionPSNR, DiffusionSSIM float64
@@ -37,10 +39,18 @@ func (d *Decoder) Compare(ctx context.Context, clips []*video.Clip, opts DecodeO
 		if err != nil {
 			return q, fmt.Errorf("tokendecoder: clip %d: %w", i, err)
 		}
+		lat, err := d.tok.cv.EncodeContext(ctx, c, nil)
+		if err != nil {
+			return q, fmt.Errorf("tokendecoder: clip %d: %w", i, err)
+		}
+		cv, err := d.tok.cv.DecodeContext(ctx, lat, nil)
+		if err != nil {
+			return q, fmt.Errorf("tokendecoder: clip %d: %w", i, err)
+		}
 		for _, p := range []struct {
 			clip       *video.Clip
 			psnr, ssim *float64
-		}{{dv, &q.DVPSNR, &q.DVSSIM}, {df, &q.DiffusionPSNR, &q.DiffusionSSIM}} {
+		}{{dv, &q.DVPSNR, &q.DVSSIM}, {df, &q.DiffusionPSNR, &q.DiffusionSSIM}, {cv, &q.CVPSNR, &q.CVSSIM}} {
 			_, psnr, err := quality.PSNR(*p.clip, *c)
 			if err != nil {
 				return q, err
@@ -59,6 +69,7 @@ func (d *Decoder) Compare(ctx context.Context, clips []*video.Clip, opts DecodeO
 	}
 	if n := float64(q.Clips); n > 0 {
 		q.DVPSNR, q.DVSSIM, q.DiffusionPSNR, q.DiffusionSSIM = q.DVPSNR/n, q.DVSSIM/n, q.DiffusionPSNR/n, q.DiffusionSSIM/n
+		q.CVPSNR, q.CVSSIM = q.CVPSNR/n, q.CVSSIM/n
 	}
 	return q, nil
 }
