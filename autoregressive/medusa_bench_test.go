@@ -46,6 +46,7 @@ func TestMedusaSpeedup(t *testing.T) {
 	ctx := context.Background()
 	var plainTok, medTok, plainSec, medSec float64
 	var calls, plainCalls, tokens int
+	var speedups, costs []float64 // per round: the speedup, and a Medusa call's time over a plain call's
 	for round := range warmup + rounds {
 		var videos []autoregressive.Video
 		for i := range batch {
@@ -73,9 +74,13 @@ func TestMedusaSpeedup(t *testing.T) {
 		plainTok, medTok = plainTok+n, medTok+n
 		plainSec, medSec = plainSec+plain.DecodeSeconds, medSec+med.DecodeSeconds
 		calls, plainCalls, tokens = calls+med.Calls, plainCalls+plain.Calls, tokens+med.NewTokens
+		speedups = append(speedups, plain.DecodeSeconds/med.DecodeSeconds)
+		costs = append(costs, (med.DecodeSeconds/float64(med.Calls))/(plain.DecodeSeconds/float64(plain.Calls)))
 	}
+	slices.Sort(speedups)
+	slices.Sort(costs)
 	c := g.Config()
-	t.Logf("%s, %d Medusa heads, batch %d, %d rounds of %d new tokens per video: plain %.1f tokens/s (%d calls), Medusa %.1f tokens/s (%d calls), acceptance length %.2f, speedup %.2fx",
+	t.Logf("%s, %d Medusa heads, batch %d, %d rounds of %d new tokens per video: plain %.1f tokens/s (%d calls), Medusa %.1f tokens/s (%d calls), acceptance length %.2f, speedup %.2fx; per round (medians): speedup %.2fx, a Medusa call costs %.2f plain calls",
 		c.Name, c.MedusaHeads, batch, rounds, tokens/rounds, plainTok/plainSec, plainCalls, medTok/medSec, calls, float64(tokens)/float64(calls),
-		(medTok/medSec)/(plainTok/plainSec))
+		(medTok/medSec)/(plainTok/plainSec), speedups[len(speedups)/2], costs[len(costs)/2])
 }
