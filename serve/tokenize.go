@@ -109,7 +109,7 @@ func (s *Server) handleTokenize(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, err)
 		return
 	}
-	data, err := readBody(w, r, s.cfg.MaxUploadBytes)
+	data, err := s.readBody(w, r, s.cfg.MaxUploadBytes)
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -162,7 +162,7 @@ func (s *Server) handleDetokenize(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, &RequestError{Field: "format", Reason: "want y4m, gif, or mp4 where the server has ffmpeg"})
 		return
 	}
-	data, err := readBody(w, r, s.cfg.MaxUploadBytes)
+	data, err := s.readBody(w, r, s.cfg.MaxUploadBytes)
 	if err != nil {
 		writeErr(w, err)
 		return
