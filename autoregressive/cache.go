@@ -206,8 +206,9 @@ func greedyAccepted(ids, logits *graph.Node) *graph.Node {
 	return graph.ReduceMin(graph.Where(graph.GreaterThan(anyRow, graph.ScalarZero(g, dtypes.Int32)), index, graph.Scalar(g, dtypes.Int32, k-1)))
 }
 
-// UseMedusa sets whether calls run the Medusa heads (Logits.Medusa), by default on for a
-// model that has them. Plain decoding turns them off: they cost an lm head each per position.
+// UseMedusa sets whether calls run the Medusa heads (Logits.Guesses), by default on for a
+// model that has them. Plain decoding turns them off: they cost a linear layer and an lm head
+// each, and their graphs find the greedy acceptance.
 func (d *Decoder) UseMedusa(on bool) { d.medusa = on && d.hasMedusa }
 
 // Len is the number of tokens in the cache: the position the next token is written at.
