@@ -18,6 +18,7 @@ import (
 	"github.com/wfm-platform/wfm/internal/atomicfile"
 	"github.com/wfm-platform/wfm/tokenizer"
 	"github.com/wfm-platform/wfm/video"
+	"github.com/wfm-platform/wfm/worldgen"
 )
 
 // InfoFile is the decoder folder's record of its tokenizers and training clips, beside the
@@ -26,8 +27,9 @@ const InfoFile = "decoder.json"
 
 // Info is what a decoder folder records besides the DiT.
 type Info struct {
-	// DVTokenizer and CVTokenizer are the tokenizer files (as given to Train; a relative path
-	// is also tried against the folder), DVSHA256 and CVSHA256 their contents' hashes.
+	// DVTokenizer and CVTokenizer are the tokenizer files as given to Train, found as
+	// worldgen.ResolveModelPath finds a model's (relative to the folder or one above it, then to
+	// the working directory); DVSHA256 and CVSHA256 their contents' hashes.
 	DVTokenizer string `json:"dv_tokenizer"`
 	DVSHA256    string `json:"dv_sha256"`
 	CVTokenizer string `json:"cv_tokenizer"`
@@ -177,7 +179,7 @@ func Open(b compute.Backend, dir string) (*Decoder, error) {
 	if cfg.ExtraChannels == 0 {
 		return nil, fmt.Errorf("tokendecoder: %s: the model takes no token condition (extra_channels 0)", dir)
 	}
-	tok, err := openTokenizers(b, resolve(dir, info.DVTokenizer), resolve(dir, info.CVTokenizer), info.Frames)
+	tok, err := openTokenizers(b, worldgen.ResolveModelPath(dir, info.DVTokenizer), worldgen.ResolveModelPath(dir, info.CVTokenizer), info.Frames)
 	if err != nil {
 		return nil, err
 	}
@@ -219,22 +221,6 @@ func newDecoder(b compute.Backend, store *model.Store, cfg diffusion.Config, tok
 	}
 	return &Decoder{cfg: cfg, tok: tok, den: den}, nil
 }
-
-// resolve returns p, or p relative to dir when p is relative and missing but present there.
-func resolve(dir, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	if q := filepath.Join(dir, p); fileExists(q) {
-		return q
-	}
-	return p
-}
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // Close releases the denoiser and the tokenizers.
 func (d *Decoder) Close() {
