@@ -243,6 +243,11 @@ The tokens/s and frames/s are printed. The guardrails are the same.`,
 			if modelName != "diffusion" {
 				return usagef("generate: --model %q is not available (known: diffusion, autoregressive)", modelName)
 			}
+			for _, name := range []string{"temperature", "top-k", "top-p", "medusa", "diffusion-decoder", "diffusion-steps", "batch"} {
+				if cmd.Flags().Changed(name) {
+					return usagef("generate: --%s is for --model autoregressive", name)
+				}
+			}
 			if weights == "" || out == "" {
 				return usagef("generate: --weights and --out are required")
 			}

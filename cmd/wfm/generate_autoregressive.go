@@ -37,7 +37,7 @@ func addGenerateARFlags(f *pflag.FlagSet) {
 	f.Float64Var(&generateARFlags.topP, "top-p", 0, "autoregressive: nucleus sampling mass (0 or 1: all)")
 	f.BoolVar(&generateARFlags.medusa, "medusa", false, "autoregressive: speculative decoding with the model's Medusa heads (the same tokens, fewer decoder calls)")
 	f.StringVar(&generateARFlags.diffDecoder, "diffusion-decoder", "", "autoregressive: decode the tokens with this diffusion decoder folder (wfm train diffusion-decoder) instead of the DV decoder")
-	f.IntVar(&generateARFlags.diffSteps, "diffusion-steps", 35, "autoregressive: sampler steps of --diffusion-decoder")
+	f.IntVar(&generateARFlags.diffSteps, "diffusion-steps", 1, "autoregressive: sampler steps of --diffusion-decoder (1, its mean estimate, measured best: autoregressive/pretrained/diffusion-decoder/README.md)")
 	f.IntVar(&generateARFlags.batch, "batch", 1, "autoregressive: videos generated together from --input, seeds --seed, --seed+1, ... (written to --out with -1, -2, ... before the extension)")
 }
 

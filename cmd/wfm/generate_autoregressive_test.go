@@ -111,6 +111,13 @@ func TestGenerateAutoregressive(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d: %s", args, code, exitUsage, stderr)
 		}
 	}
+	// The autoregressive-only flags are refused with the diffusion model, before any work.
+	for _, flag := range []string{"--medusa", "--temperature=0.5", "--diffusion-decoder=x", "--diffusion-steps=2", "--batch=2"} {
+		code, _, stderr := runCLI(t, "generate", "--model", "diffusion", "--weights", weights, "--out", filepath.Join(dir, "d.y4m"), flag)
+		if code != exitUsage || !strings.Contains(stderr, "is for --model autoregressive") {
+			t.Errorf("generate --model diffusion %s: exit %d, want %d: %s", flag, code, exitUsage, stderr)
+		}
+	}
 	// The physics benchmark takes the model beside the baselines.
 	code, stdout, stderr := runCLI(t, "eval", "physics", "--scenarios", "free_fall", "--n", "1", "--res", "32", "--frames", "4",
 		"--cond-frames", "1,9", "--model", "autoregressive:"+weights, "--out", filepath.Join(dir, "eval"), "--json")
