@@ -34,6 +34,19 @@
 //     of the Medusa heads only their top-1 guesses do.
 //   - [SaveModel] and [LoadModel] write and read a model folder: model.safetensors with the
 //     variables by scope path, model.json with the Config.
+//   - Training: [LoadOrTokenize] encodes the training clips with a DV tokenizer once into a
+//     token cache (checked against the tokenizer's SHA-256); [Train] runs the reference's
+//     stages ([RecipeStage]: 1 frame -> 16, long context with YaRN, text) on the shared loop of
+//     package train, with exact resume and fine-tuning ([TrainOptions].Init), and records the
+//     tokenizer in training.json ([ReadTrainInfo]); [TrainMedusa] trains Medusa heads on a
+//     frozen base.
+//   - Decoding: [Continue] extends the cached tokens plainly or with Medusa (the heads' guesses
+//     verified in one [Decoder.Step]; the same tokens as plain decoding), drawing each video's
+//     tokens with its own [Sampler] ([Sampling]: greedy, temperature, top-k, top-p).
+//   - Generation: [Open] a model folder and [Generator.Generate] videos from 1 or 9 condition
+//     frames: the recorded DV tokenizer encodes and decodes, guardrails run as for diffusion,
+//     and an optional diffusion decoder (package diffusion/tokendecoder) replaces the DV
+//     decoder. The package registers the kind "autoregressive" with eval/physics.
 //
 // Variables are named as in the cosmos-predict1 state dict with "/" for ".":
 // tok_embeddings/embeddings, layers/<i>/{attention_norm, attention/{wq,wk,wv,wo,q_norm,k_norm},
