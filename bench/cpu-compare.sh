@@ -7,7 +7,9 @@
 #
 #   bash bench/cpu-compare.sh [OUT_DIR]          (default out/cpu-compare)
 #
-# Settings (environment): THREADS (default: all cores, nproc), WFM (a wfm binary; default: build
+# Settings (environment): THREADS (default: all cores, nproc), TORCH_THREADS (PyTorch's own,
+# default THREADS: on the 2-core VM PyTorch 1.13 with OpenBLAS is fastest at 1 thread, its
+# 2-thread steps up to 3x slower, so compare at each side's best: TORCH_THREADS=1), WFM (a wfm binary; default: build
 # one here with GOEXPERIMENT=simd), PYTHON (default /usr/bin/python3, Debian's python3-torch),
 # STEPS (timed training steps, default 5), EVALS (sampling evaluations, default 10), REPS
 # (tokenizer repetitions, default 5), ISA=avx2 (on an AVX-512 machine, approximate an AVX2-only
@@ -25,6 +27,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/out/cpu-compare}
 threads=${THREADS:-$(nproc)}
+tthreads=${TORCH_THREADS:-$threads}
 py=${PYTHON:-/usr/bin/python3}
 steps=${STEPS:-5}; evals=${EVALS:-10}; reps=${REPS:-5}
 mkdir -p "$out"
@@ -56,7 +59,7 @@ if [ -z "$wfm" ]; then
 fi
 export GOMAXPROCS=$threads
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-echo "cpu-compare: $cpu${ISA:+ (ISA=$ISA)}, $threads threads, $(date -u +%Y-%m-%d); torch $("$py" -c 'import torch; print(torch.__version__)') with $blas; $("$wfm" version)"
+echo "cpu-compare: $cpu${ISA:+ (ISA=$ISA)}, wfm $threads threads, pytorch $tthreads threads, $(date -u +%Y-%m-%d); torch $("$py" -c 'import torch; print(torch.__version__)') with $blas; $("$wfm" version)"
 
 # run NAME CMD...: CMD's JSON (stdout) into OUT/NAME.json; its log on failure.
 run() {
@@ -69,13 +72,13 @@ run() {
 cd "$here"
 # 1. Reference transformer training step (bench-10m, 4 x 256 tokens).
 run wfm-transformer "$wfm" --backend go --json bench --preset bench-10m --steps "$steps"
-run torch-transformer torchpy bench/torch/transformer_bench.py --preset bench-10m --device cpu --threads "$threads" --steps "$steps" --json
+run torch-transformer torchpy bench/torch/transformer_bench.py --preset bench-10m --device cpu --threads "$tthreads" --steps "$steps" --json
 # 2. Physics DiT (the committed phys-v2w's shape, batch 8, latent 9x16x16, 64 text tokens):
 #    training step, then sampling evaluations.
 run wfm-dit "$wfm" --backend go --json bench diffusion --config diffusion/pretrained/phys-v2w --batch 8 --latent 9,16,16 \
   --context-len 64 --steps "$steps" --sample-evals "$evals" --config-out "$out/phys-dit.json"
 run torch-dit torchpy bench/torch/dit_bench.py --config "$out/phys-dit.json" --batch 8 --latent 9,16,16 --context-len 64 \
-  --steps "$steps" --warmup 1 --sample-evals "$evals" --device cpu --mode eager --threads "$threads" --json
+  --steps "$steps" --warmup 1 --sample-evals "$evals" --device cpu --mode eager --threads "$tthreads" --json
 # 3. Autoregressive decoding (the small preset, 64,000 codes, random weights): one 8x8 latent
 #    frame of a 64x64 clip as context, then 3 more frames (192 tokens) one token per step with
 #    the KV cache, greedy; batch 1 and 4.
@@ -83,7 +86,7 @@ for b in 1 4; do
   run "wfm-ar-b$b" "$wfm" --backend go --json bench autoregressive --preset small --batch "$b" --context 64 --new 192 \
     --dump-config "$out/ar-small.json"
   run "torch-ar-b$b" torchpy bench/torch/ar_decode_bench.py --config "$out/ar-small.json" --batch "$b" --context 64 \
-    --new 192 --device cpu --threads "$threads" --json
+    --new 192 --device cpu --threads "$tthreads" --json
 done
 # 4. Tokenizer encode + decode of a 17-frame 64x64 clip: the committed cv4x4x4-tiny and the
 #    Cosmos-shaped cv8x8x8-tiny.
@@ -93,7 +96,7 @@ for tok in cv4x4x4-tiny cv8x8x8-tiny; do
   run "wfm-$tok" "$wfm" --backend go --json bench tokenizer "${src[@]}" --frames 17 --res 64x64 --reps "$reps" \
     --config-out "$out/$tok.json"
   run "torch-$tok" torchpy bench/torch/tokenizer_bench.py --config "$out/$tok.json" --frames 17 --res 64x64 --reps "$reps" \
-    --threads "$threads" --json
+    --threads "$tthreads" --json
 done
 
 "$py" - "$out" <<'EOF'
