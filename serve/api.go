@@ -608,6 +608,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		g.perModelQueued[name] = len(m.queue)
 	}
 	s.mu.Unlock()
+	g.gpus = s.gpuMemory.read(r.Context())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	s.metrics.write(w, g)
 }

@@ -41,9 +41,9 @@
 // reports are open; everything else is behind the key.
 //
 // Metrics: /metrics gives the queue, job latency and run-time histograms, evaluations, HTTP
-// responses, and the process's CPU memory (Go heap, resident set). No compute backend reports
-// device memory through its interface, so there is no GPU memory figure: read it from the
-// device's own tools (nvidia-smi) where one is used.
+// responses, the process's CPU memory (Go heap, resident set) and, on machines with NVIDIA
+// GPUs, each GPU's used and total memory as nvidia-smi reports it (no compute backend reports
+// device memory through its interface; the figure is the whole device's).
 //
 // New models plug in through RegisterKind: a Kind opens a model folder into Generators (the
 // autoregressive model will register itself the way the diffusion model does here).

@@ -83,6 +83,7 @@ func (m *metrics) reject(reason string) {
 type gauges struct {
 	queued, running int
 	perModelQueued  map[string]int
+	gpus            []gpuMemory // from nvidia-smi; none on CPU machines
 }
 
 func (m *metrics) write(w io.Writer, g gauges) {
@@ -139,8 +140,18 @@ func (m *metrics) write(w io.Writer, g gauges) {
 	fmt.Fprintf(b, "wfm_serve_go_heap_bytes %d\n", ms.HeapAlloc)
 	head("wfm_serve_go_sys_bytes", "gauge", "Memory the Go runtime holds from the system.")
 	fmt.Fprintf(b, "wfm_serve_go_sys_bytes %d\n", ms.Sys)
+	if len(g.gpus) > 0 {
+		head("wfm_serve_gpu_memory_used_bytes", "gauge", "Device memory in use on each NVIDIA GPU, all processes (nvidia-smi).")
+		for _, d := range g.gpus {
+			fmt.Fprintf(b, "wfm_serve_gpu_memory_used_bytes{gpu=\"%d\"} %d\n", d.Index, d.Used)
+		}
+		head("wfm_serve_gpu_memory_total_bytes", "gauge", "Device memory of each NVIDIA GPU (nvidia-smi).")
+		for _, d := range g.gpus {
+			fmt.Fprintf(b, "wfm_serve_gpu_memory_total_bytes{gpu=\"%d\"} %d\n", d.Index, d.Total)
+		}
+	}
 	if rss := residentBytes(); rss >= 0 {
-		head("process_resident_memory_bytes", "gauge", "Resident memory of the process (CPU memory; on a GPU backend the device memory is the backend's).")
+		head("process_resident_memory_bytes", "gauge", "Resident memory of the process (CPU memory).")
 		fmt.Fprintf(b, "process_resident_memory_bytes %d\n", rss)
 	}
 }

@@ -91,7 +91,8 @@ type Server struct {
 	auth        *authenticator
 	limits      *limiters
 	metrics     *metrics
-	reports     *os.Root // Config.ReportsDir, or nil
+	gpuMemory   *gpuMemoryReader // device memory for /metrics (nvidia-smi)
+	reports     *os.Root         // Config.ReportsDir, or nil
 	ffmpeg      bool
 	bodyTimeout time.Duration // to read a request's body (defaultBodyTimeout)
 	started     time.Time
@@ -166,7 +167,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, models: map[string]*model{}, tokenizers: map[string]*tokenizerEntry{},
-		active: map[string]*activeJob{}, metrics: newMetrics(), started: time.Now(), bodyTimeout: defaultBodyTimeout,
+		active: map[string]*activeJob{}, metrics: newMetrics(), gpuMemory: newGPUMemoryReader(), started: time.Now(), bodyTimeout: defaultBodyTimeout,
 		ffmpeg: video.FFmpegAvailable(video.Options{})}
 	if len(cfg.APIKeys) > 0 {
 		s.auth = newAuthenticator(cfg.APIKeys)
