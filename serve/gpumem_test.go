@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -60,4 +62,27 @@ func FuzzParseGPUMemory(f *testing.F) {
 			}
 		}
 	})
+}
+
+// With an nvidia-smi on PATH the reader runs it with the query, and keeps the answer for its
+// time to live.
+func TestGPUMemoryFromNvidiaSMI(t *testing.T) {
+	dir := t.TempDir()
+	count := filepath.Join(dir, "calls")
+	script := "#!/bin/sh\necho x >> " + count + "\n" +
+		`[ "$1" = "--query-gpu=index,memory.used,memory.total" ] || exit 3` + "\necho '0, 100, 200'\n"
+	if err := os.WriteFile(filepath.Join(dir, "nvidia-smi"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	r := newGPUMemoryReader()
+	for range 3 {
+		g := r.read(t.Context())
+		if len(g) != 1 || g[0] != (gpuMemory{0, 100 << 20, 200 << 20}) {
+			t.Fatalf("read = %+v", g)
+		}
+	}
+	if data, _ := os.ReadFile(count); strings.Count(string(data), "x") != 1 {
+		t.Errorf("nvidia-smi ran %d times for 3 reads within the cache time", strings.Count(string(data), "x"))
+	}
 }
