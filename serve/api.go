@@ -477,6 +477,9 @@ func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
 
 // handleEvents streams the job as Server-Sent Events: an "event: video" with the job's JSON
 // now and at each change (status, each denoiser evaluation), until it is finished.
+// eventInterval is the least time between two progress events of one stream.
+const eventInterval = 100 * time.Millisecond
+
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if _, err := s.find(r, id); err != nil {
@@ -527,6 +530,20 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			last = v.EvaluationsDone
+			// Progress events are coalesced: a small model finishes hundreds of steps a second,
+			// and an event per step kept a browser's page too busy to take a click. Notifications
+			// during the pause wait in ch (one is enough); the final state is read after it.
+			select {
+			case <-r.Context().Done():
+				return
+			case <-s.ctx.Done():
+				return
+			case <-time.After(eventInterval):
+			}
+			if v, err = s.lookup(id); err != nil {
+				return
+			}
+			continue
 		}
 		select {
 		case <-r.Context().Done():

@@ -283,10 +283,12 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("opening the job shows %q, want %q", shown, contentURL)
 	}
 
-	// A long job (1000 steps on the largest video the model takes: a 16x16 one finished in
-	// under a second, before the click) is cancelled from the page while it waits or runs.
-	eval[bool](t, ctx, `['frames', 'width', 'height'].every(id => { const el = document.getElementById(id); el.value = el.max; return el.max !== '' })`)
+	// A long job is cancelled from the page while it waits or runs: 1000 steps of 33 frames at
+	// 128x128 (several seconds here; a 16x16 one finished in under a second, before the click).
 	run(t, ctx, "submit a long job",
+		chromedp.SetValue(chromedp.CSS("#frames"), "33"),
+		chromedp.SetValue(chromedp.CSS("#width"), "128"),
+		chromedp.SetValue(chromedp.CSS("#height"), "128"),
 		chromedp.SetValue(chromedp.CSS("#prompt"), "a ball rolls for a long time"),
 		chromedp.SetValue(chromedp.CSS("#steps"), "1000"),
 		chromedp.Click(chromedp.CSS("#submit")),
