@@ -77,7 +77,7 @@ func TestTrainMedusa(t *testing.T) {
 	if resumed.Run.ResumedFrom != 8 || resumed.Run.Loss != r.Run.Loss {
 		t.Errorf("resumed from %d with last loss %v, uninterrupted %v", resumed.Run.ResumedFrom, resumed.Run.Loss, r.Run.Loss)
 	}
-	sameTensors(t, resumed.Weights, r.Weights)
+	testutil.SameTensors(t, resumed.Weights, r.Weights)
 
 	// Greedy: the same tokens with and without the heads, fewer calls with them.
 	g, err := autoregressive.Open(testutil.Backend(), run, autoregressive.Options{NoGuardrails: true})

@@ -19,7 +19,6 @@ import (
 	"github.com/wfm-platform/wfm/diffusion"
 	"github.com/wfm-platform/wfm/internal/dirlock"
 	"github.com/wfm-platform/wfm/internal/testutil"
-	"github.com/wfm-platform/wfm/safetensors"
 	"github.com/wfm-platform/wfm/train"
 	"github.com/wfm-platform/wfm/world/synth"
 )
@@ -140,7 +139,7 @@ func TestTrainResume(t *testing.T) {
 			if r.Run.Loss != want.Run.Loss {
 				t.Errorf("resumed run's last loss %v, uninterrupted %v", r.Run.Loss, want.Run.Loss)
 			}
-			sameTensors(t, r.Weights, want.Weights)
+			testutil.SameTensors(t, r.Weights, want.Weights)
 		}
 	}
 	// Resuming the folder at another stage is refused before any training.
@@ -150,37 +149,6 @@ func TestTrainResume(t *testing.T) {
 	var oe *autoregressive.OptionError
 	if !errors.As(err, &oe) || oe.Option != "Stage" {
 		t.Errorf("resume at stage 2: %v", err)
-	}
-}
-
-// sameTensors fails unless the safetensors files a and b hold the same tensors, bit for bit.
-func sameTensors(t *testing.T, a, b string) {
-	t.Helper()
-	fa, err := safetensors.Open(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fa.Close()
-	fb, err := safetensors.Open(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fb.Close()
-	if len(fa.Infos()) != len(fb.Infos()) || len(fa.Infos()) == 0 {
-		t.Fatalf("%d tensors in %s, %d in %s", len(fa.Infos()), a, len(fb.Infos()), b)
-	}
-	for _, info := range fa.Infos() {
-		ta, err := fa.Read(info.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tb, err := fb.Read(info.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(ta.Data, tb.Data) {
-			t.Errorf("tensor %s differs between the resumed and the uninterrupted run", info.Name)
-		}
 	}
 }
 

@@ -151,44 +151,13 @@ func TestTrainResume(t *testing.T) {
 			if r.Run.Loss != want.Run.Loss {
 				t.Errorf("resumed run's last loss %v, uninterrupted %v", r.Run.Loss, want.Run.Loss)
 			}
-			sameTensors(t, r.Weights, want.Weights)
+			testutil.SameTensors(t, r.Weights, want.Weights)
 		}
 	}
 	// A stop step the run has passed is refused.
 	opts.Loop.Dir, opts.StopAt = parts, 2
 	if _, err := diffusion.Train(ctx, goBackend(), cfg, td, opts); err == nil || !strings.Contains(err.Error(), "already") {
 		t.Errorf("StopAt 2 after step 3: %v", err)
-	}
-}
-
-// sameTensors fails unless the safetensors files a and b hold the same tensors.
-func sameTensors(t *testing.T, a, b string) {
-	t.Helper()
-	fa, err := safetensors.Open(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fa.Close()
-	fb, err := safetensors.Open(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fb.Close()
-	if len(fa.Infos()) != len(fb.Infos()) || len(fa.Infos()) == 0 {
-		t.Fatalf("%d tensors in %s, %d in %s", len(fa.Infos()), a, len(fb.Infos()), b)
-	}
-	for _, info := range fa.Infos() {
-		ta, err := fa.Read(info.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tb, err := fb.Read(info.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(ta.Data, tb.Data) {
-			t.Errorf("tensor %s differs between the resumed and the uninterrupted run", info.Name)
-		}
 	}
 }
 
