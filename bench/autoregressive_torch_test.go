@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -20,21 +19,7 @@ import (
 // arReplica runs bench/torch/ar_decode_bench.py with args and decodes its JSON output.
 func arReplica(t *testing.T, py string, out any, args ...string) {
 	t.Helper()
-	script, err := filepath.Abs(filepath.Join("torch", "ar_decode_bench.py"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := exec.Command(py, append([]string{script, "--json"}, args...)...).Output()
-	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
-		t.Fatalf("ar_decode_bench.py %v: %v\n%s", args, err, stderr)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		t.Fatalf("ar_decode_bench.py %v: %v\n%s", args, err, data)
-	}
+	runReplica(t, py, "ar_decode_bench.py", out, args...)
 }
 
 // goARVariables builds autoregressive.Model.Forward for c on the Go backend (one token, one

@@ -16,25 +16,31 @@ import (
 	"github.com/wfm-platform/wfm/nn"
 )
 
-// transformerReplica runs bench/torch/transformer_bench.py with args and decodes its JSON output.
-func transformerReplica(t *testing.T, py string, out any, args ...string) {
+// runReplica runs the PyTorch replica bench/torch/SCRIPT with args and --json, and decodes its
+// JSON output into out.
+func runReplica(t *testing.T, py, script string, out any, args ...string) {
 	t.Helper()
-	script, err := filepath.Abs(filepath.Join("torch", "transformer_bench.py"))
+	path, err := filepath.Abs(filepath.Join("torch", script))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(py, append([]string{script, "--json"}, args...)...)
-	data, err := cmd.Output()
+	data, err := exec.Command(py, append([]string{path, "--json"}, args...)...).Output()
 	if err != nil {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {
 			stderr = ee.Stderr
 		}
-		t.Fatalf("transformer_bench.py %v: %v\n%s", args, err, stderr)
+		t.Fatalf("%s %v: %v\n%s", script, args, err, stderr)
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		t.Fatalf("transformer_bench.py %v: %v\n%s", args, err, data)
+		t.Fatalf("%s %v: %v\n%s", script, args, err, data)
 	}
+}
+
+// transformerReplica runs bench/torch/transformer_bench.py with args and decodes its JSON output.
+func transformerReplica(t *testing.T, py string, out any, args ...string) {
+	t.Helper()
+	runReplica(t, py, "transformer_bench.py", out, args...)
 }
 
 // goTransformerVariables builds nn.TransformerLM for cfg on the Go backend (one token) and returns
