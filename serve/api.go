@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wfm-platform/wfm/guardrail"
@@ -449,12 +450,8 @@ func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotImplemented, "no_mp4", "this server has no ffmpeg to write MP4: ask ?format=y4m or ?format=gif")
 		return
 	}
-	if _, err := os.Stat(path); err != nil && format != "y4m" { // encoded on first request, from the Y4M
-		clip, err := video.Read(r.Context(), s.videoPath(id, ".y4m"), video.Options{})
-		if err == nil {
-			err = video.Write(r.Context(), path, clip, video.Options{PadOdd: true})
-		}
-		if err != nil {
+	if format != "y4m" {
+		if err := s.encodeOnce(r.Context(), id, path); err != nil {
 			writeErr(w, err)
 			return
 		}
@@ -477,6 +474,24 @@ func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
 
 // handleEvents streams the job as Server-Sent Events: an "event: video" with the job's JSON
 // now and at each change (status, each denoiser evaluation), until it is finished.
+// encodeOnce writes a job's video to path (MP4 or GIF, by its extension) from its Y4M, on the
+// first request for it: concurrent first requests wait for one encoding instead of each
+// running ffmpeg.
+func (s *Server) encodeOnce(ctx context.Context, id, path string) error {
+	m, _ := s.encoding.LoadOrStore(path, new(sync.Mutex))
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	defer mu.Unlock()
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	clip, err := video.Read(ctx, s.videoPath(id, ".y4m"), video.Options{})
+	if err != nil {
+		return err
+	}
+	return video.Write(ctx, path, clip, video.Options{PadOdd: true})
+}
+
 // eventInterval is the least time between two progress events of one stream.
 const eventInterval = 100 * time.Millisecond
 

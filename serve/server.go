@@ -92,6 +92,7 @@ type Server struct {
 	limits      *limiters
 	metrics     *metrics
 	gpuMemory   *gpuMemoryReader // device memory for /metrics (nvidia-smi)
+	encoding    sync.Map         // output path -> *sync.Mutex: one MP4/GIF encoding at a time per file
 	reports     *os.Root         // Config.ReportsDir, or nil
 	ffmpeg      bool
 	bodyTimeout time.Duration // to read a request's body (defaultBodyTimeout)
